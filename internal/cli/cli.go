@@ -42,6 +42,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"version", "print the d2sync version", runVersion},
+		{"emulate", "run the built-in DHIS2 emulator (tests, demos, fault drills)", runEmulate},
 	}
 }
 

@@ -1,0 +1,4 @@
+package emulator
+
+// dataRoutes registers the aggregate data endpoints.
+func (e *Emulator) dataRoutes() {}

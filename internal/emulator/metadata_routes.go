@@ -1,0 +1,4 @@
+package emulator
+
+// metadataRoutes registers the metadata endpoints.
+func (e *Emulator) metadataRoutes() {}
