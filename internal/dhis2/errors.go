@@ -16,53 +16,53 @@ type ErrorKind int
 // KindRateLimited, KindUnavailable) are retried for requests that are safe
 // to repeat; every other kind is permanent.
 const (
-	KindUnknown       ErrorKind = iota // not classified
-	KindConfig                         // invalid client configuration (URL, credentials)
-	KindUnauthorized                   // HTTP 401: wrong credentials or expired token
-	KindForbidden                      // HTTP 403: the user lacks an authority
-	KindLoginPage                      // a login page (redirect or HTML) instead of the API answer
-	KindNotDHIS2                       // the URL does not serve the DHIS2 Web API
-	KindNotFound                       // HTTP 404 on a resource
-	KindBadRequest                     // HTTP 400 or another 4xx the caller must fix
-	KindConflict                       // HTTP 409 that carries no import report
-	KindTooLarge                       // HTTP 413: the request body exceeds a proxy limit
-	KindRateLimited                    // HTTP 429
-	KindUnavailable                    // HTTP 502, 503 or 504
-	KindServer                         // HTTP 500 and other server errors
-	KindTLS                            // TLS handshake or certificate failure
-	KindDNS                            // host name not resolvable
-	KindConnRefused                    // connection refused
-	KindTimeout                        // no answer in time (dial, headers, idle read)
-	KindNetwork                        // connection reset or another transport failure
-	KindTruncated                      // the response body ended before it was complete
-	KindBadResponse                    // a body DHIS2 would not send (malformed or unexpected shape)
-	KindRedirect                       // a redirect the client refuses to follow
-	KindCanceled                       // the caller's context ended
+	KindUnknown      ErrorKind = iota // not classified
+	KindConfig                        // invalid client configuration (URL, credentials)
+	KindUnauthorized                  // HTTP 401: wrong credentials or expired token
+	KindForbidden                     // HTTP 403: the user lacks an authority
+	KindLoginPage                     // a login page (redirect or HTML) instead of the API answer
+	KindNotDHIS2                      // the URL does not serve the DHIS2 Web API
+	KindNotFound                      // HTTP 404 on a resource
+	KindBadRequest                    // HTTP 400 or another 4xx the caller must fix
+	KindConflict                      // HTTP 409 that carries no import report
+	KindTooLarge                      // HTTP 413: the request body exceeds a proxy limit
+	KindRateLimited                   // HTTP 429
+	KindUnavailable                   // HTTP 502, 503 or 504
+	KindServer                        // HTTP 500 and other server errors
+	KindTLS                           // TLS handshake or certificate failure
+	KindDNS                           // host name not resolvable
+	KindConnRefused                   // connection refused
+	KindTimeout                       // no answer in time (dial, headers, idle read)
+	KindNetwork                       // connection reset or another transport failure
+	KindTruncated                     // the response body ended before it was complete
+	KindBadResponse                   // a body DHIS2 would not send (malformed or unexpected shape)
+	KindRedirect                      // a redirect the client refuses to follow
+	KindCanceled                      // the caller's context ended
 )
 
 var kindNames = [...]string{
-	KindUnknown:       "unknown",
-	KindConfig:        "config",
-	KindUnauthorized:  "unauthorized",
-	KindForbidden:     "forbidden",
-	KindLoginPage:     "login page",
-	KindNotDHIS2:      "not DHIS2",
-	KindNotFound:      "not found",
-	KindBadRequest:    "bad request",
-	KindConflict:      "conflict",
-	KindTooLarge:      "too large",
-	KindRateLimited:   "rate limited",
-	KindUnavailable:   "unavailable",
-	KindServer:        "server error",
-	KindTLS:           "TLS",
-	KindDNS:           "DNS",
-	KindConnRefused:   "connection refused",
-	KindTimeout:       "timeout",
-	KindNetwork:       "network",
-	KindTruncated:     "truncated",
-	KindBadResponse:   "bad response",
-	KindRedirect:      "redirect",
-	KindCanceled:      "canceled",
+	KindUnknown:      "unknown",
+	KindConfig:       "config",
+	KindUnauthorized: "unauthorized",
+	KindForbidden:    "forbidden",
+	KindLoginPage:    "login page",
+	KindNotDHIS2:     "not DHIS2",
+	KindNotFound:     "not found",
+	KindBadRequest:   "bad request",
+	KindConflict:     "conflict",
+	KindTooLarge:     "too large",
+	KindRateLimited:  "rate limited",
+	KindUnavailable:  "unavailable",
+	KindServer:       "server error",
+	KindTLS:          "TLS",
+	KindDNS:          "DNS",
+	KindConnRefused:  "connection refused",
+	KindTimeout:      "timeout",
+	KindNetwork:      "network",
+	KindTruncated:    "truncated",
+	KindBadResponse:  "bad response",
+	KindRedirect:     "redirect",
+	KindCanceled:     "canceled",
 }
 
 // String returns a short lowercase name of the kind.
