@@ -44,7 +44,7 @@ type SyncRun struct {
 	FinishedAt       *time.Time
 	HeartbeatAt      *time.Time
 	ID               int64
-	PairKey          string // PairKey(SourceURL, DestURL)
+	PairKey          string          // PairKey(SourceURL, DestURL)
 	Report           json.RawMessage // JSON object, "{}" until set
 	Scope            string          // e.g. "metadata,data"
 	SourceInstanceID *int64

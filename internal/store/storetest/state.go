@@ -24,7 +24,7 @@ func exerciseCheckpoints(t *testing.T, newStore NewStoreFunc) {
 	wantErr(t, err, store.ErrNotFound)
 	put(pair, "data:dataset=X:ou=Y", "2024-01")
 	put(pair, "data:dataset=X:ou=Z", "2024-02")
-	put(pair, "data_x", "1")          // '_' must not act as a wildcard
+	put(pair, "data_x", "1")         // '_' must not act as a wildcard
 	put(pair, "DATA:dataset=X", "1") // prefix match is case-sensitive
 	put(pair, "metadata", "page=3")
 	put(other, "data:dataset=X:ou=Y", "2023-12")
