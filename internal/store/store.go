@@ -57,7 +57,7 @@ type Sealer interface {
 type Store struct {
 	db      *sql.DB
 	dialect Dialect
-	lock    string // SQLite: path of the migration lock file
+	lock    string // SQLite: directory flocked during migrations
 	now     func() time.Time
 	pool    *pgxpool.Pool // PostgreSQL only
 	q       querier       // db, or tx inside InTx
