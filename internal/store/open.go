@@ -103,7 +103,17 @@ func (s *Store) openSQLite(ctx context.Context, url string) error {
 		return fmt.Errorf("open SQLite database %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
-	if err := checkWritable(ctx, db); err != nil {
+	// The first connection may switch a new file to WAL, which needs an
+	// exclusive lock and does not wait on busy_timeout: serialise it with
+	// other processes opening the same database at the same moment.
+	unlock, err := lockDir(ctx, dir)
+	if err != nil {
+		db.Close()
+		return fmt.Errorf("open SQLite database %s: %w", path, err)
+	}
+	err = checkWritable(ctx, db)
+	unlock()
+	if err != nil {
 		db.Close()
 		return fmt.Errorf("open SQLite database %s: %w; check that the file and its directory are writable by this user", path, err)
 	}
