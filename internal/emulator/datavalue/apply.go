@@ -1,0 +1,120 @@
+package datavalue
+
+// flush applies the validated batch under one lock (a read lock for dry
+// runs, which change nothing).
+func (im *importer) flush() {
+	if len(im.batch) == 0 {
+		return
+	}
+	s := im.s
+	if im.opts.DryRun {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	} else {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	}
+	for i := range im.batch {
+		im.apply(&im.batch[i])
+	}
+	im.batch = im.batch[:0]
+}
+
+// apply decides and performs the write of one value, following
+// DefaultDataValueSetService.importDataValue (2.41). The caller holds the
+// store's lock.
+func (im *importer) apply(o *op) {
+	s := im.s
+	var existing *record
+	if k, known := s.lookupOp(o); known {
+		if i, ok := s.idx.find(&s.recs, k); ok {
+			existing = s.recs.at(i)
+		}
+	}
+	strategy := im.opts.Strategy
+	if strategy == Delete && o.file && (existing == nil || existing.deleted()) {
+		im.cs.add(o.index, e7645, o.de)
+		im.reject(o.index)
+		return
+	}
+	if existing != nil && !o.keepCreated {
+		o.created = existing.created
+	}
+	if o.zero && (existing == nil || strategy == Create) {
+		im.sum.Ignored++ // DHIS2 2.38+ drops these from the counts; see the package doc
+		return
+	}
+	switch {
+	case existing != nil && !existing.deleted():
+		switch strategy {
+		case CreateAndUpdate, Update:
+			im.update(o, existing)
+		case Delete:
+			im.sum.Deleted++
+			o.deleted = true
+			im.write(o)
+		default:
+			im.reject(o.index)
+		}
+	case strategy == CreateAndUpdate || strategy == Create:
+		if o.value == "" && o.comment == "" {
+			im.sum.Ignored++
+			return
+		}
+		im.sum.Imported++
+		im.write(o)
+	default:
+		im.reject(o.index)
+	}
+}
+
+// lookupOp resolves an op's key without interning.
+func (s *Store) lookupOp(o *op) (key, bool) {
+	var k key
+	var ok1, ok2, ok3, ok4, ok5 bool
+	k.de, ok1 = s.uids.lookup(o.de)
+	k.pe, ok2 = s.pes.byCan[o.pe]
+	k.ou, ok3 = s.uids.lookup(o.ou)
+	k.coc, ok4 = s.uids.lookup(o.coc)
+	k.aoc, ok5 = s.uids.lookup(o.aoc)
+	return k, ok1 && ok2 && ok3 && ok4 && ok5
+}
+
+// update is saveDataValueUpdate: a null, deleted or insignificant zero
+// value deletes; an unchanged one is ignored when the version does so.
+func (im *importer) update(o *op, existing *record) {
+	if (o.value == "" && o.comment == "") || o.deleted || o.zero {
+		im.sum.Deleted++
+		o.deleted = true
+		im.write(o)
+		return
+	}
+	s := im.s
+	if im.opts.IgnoreUnchanged && s.txt.get(existing.value) == o.value &&
+		s.txt.get(existing.comment) == o.comment && existing.followUp() == o.followUp {
+		im.sum.Ignored++
+		return
+	}
+	im.sum.Updated++
+	im.write(o)
+}
+
+// write stores the internal value; a dry run writes nothing.
+func (im *importer) write(o *op) {
+	if im.opts.DryRun {
+		return
+	}
+	s := im.s
+	k := key{de: s.uids.add(o.de), ou: s.uids.add(o.ou), coc: s.uids.add(o.coc), aoc: s.uids.add(o.aoc)}
+	k.pe = s.pes.addPeriod(o.pe)
+	r := record{key: k, storedBy: s.users.add(o.storedBy), created: o.created, lastUpdated: o.lastUpdated}
+	if o.followUp {
+		r.flags |= flagFollowUp
+	}
+	if o.deleted {
+		r.flags |= flagDeleted
+	}
+	// Values and comments are at most 50,000 characters, so text.put
+	// cannot fail here.
+	_ = s.write(r, o.value, o.comment)
+}

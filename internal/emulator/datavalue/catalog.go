@@ -1,0 +1,104 @@
+package datavalue
+
+import "github.com/d2sync/d2sync/internal/period"
+
+// DefaultOptionCombo is the UID of DHIS2's default category option combo,
+// used when a value omits its category or attribute option combo.
+const DefaultOptionCombo = "HllvX50cXC0"
+
+// ValueType is a DHIS2 value type name as it appears in metadata
+// ("NUMBER", "INTEGER_POSITIVE", "TEXT", …).
+type ValueType string
+
+// DHIS2 value types (org.hisp.dhis.common.ValueType).
+const (
+	TypeText                  ValueType = "TEXT"
+	TypeLongText              ValueType = "LONG_TEXT"
+	TypeMultiText             ValueType = "MULTI_TEXT"
+	TypeLetter                ValueType = "LETTER"
+	TypePhoneNumber           ValueType = "PHONE_NUMBER"
+	TypeEmail                 ValueType = "EMAIL"
+	TypeBoolean               ValueType = "BOOLEAN"
+	TypeTrueOnly              ValueType = "TRUE_ONLY"
+	TypeDate                  ValueType = "DATE"
+	TypeDateTime              ValueType = "DATETIME"
+	TypeTime                  ValueType = "TIME"
+	TypeNumber                ValueType = "NUMBER"
+	TypeUnitInterval          ValueType = "UNIT_INTERVAL"
+	TypePercentage            ValueType = "PERCENTAGE"
+	TypeInteger               ValueType = "INTEGER"
+	TypeIntegerPositive       ValueType = "INTEGER_POSITIVE"
+	TypeIntegerNegative       ValueType = "INTEGER_NEGATIVE"
+	TypeIntegerZeroOrPositive ValueType = "INTEGER_ZERO_OR_POSITIVE"
+	TypeTrackerAssociate      ValueType = "TRACKER_ASSOCIATE"
+	TypeUsername              ValueType = "USERNAME"
+	TypeCoordinate            ValueType = "COORDINATE"
+	TypeOrganisationUnit      ValueType = "ORGANISATION_UNIT"
+	TypeReference             ValueType = "REFERENCE"
+	TypeAge                   ValueType = "AGE"
+	TypeURL                   ValueType = "URL"
+	TypeFileResource          ValueType = "FILE_RESOURCE"
+	TypeImage                 ValueType = "IMAGE"
+	TypeGeoJSON               ValueType = "GEOJSON"
+)
+
+// IsNumeric reports whether t is one of DHIS2's numeric types (integer
+// types, NUMBER, UNIT_INTERVAL, PERCENTAGE).
+func (t ValueType) IsNumeric() bool {
+	switch t {
+	case TypeNumber, TypeUnitInterval, TypePercentage, TypeInteger, TypeIntegerPositive,
+		TypeIntegerNegative, TypeIntegerZeroOrPositive:
+		return true
+	}
+	return false
+}
+
+// IsBoolean reports whether t is BOOLEAN or TRUE_ONLY.
+func (t ValueType) IsBoolean() bool { return t == TypeBoolean || t == TypeTrueOnly }
+
+// IsFile reports whether t is FILE_RESOURCE or IMAGE.
+func (t ValueType) IsFile() bool { return t == TypeFileResource || t == TypeImage }
+
+// DataElement is what validation needs to know about a data element.
+type DataElement struct {
+	ValueType         ValueType
+	AggregationType   string // "SUM", "AVERAGE", "AVERAGE_SUM_ORG_UNIT", …
+	ZeroIsSignificant bool
+	CategoryCombo     string   // UID of the element's category combo
+	OptionSet         string   // UID of the option set, "" when none
+	DataSets          []string // UIDs of the data sets that contain the element
+}
+
+// OptionCombo is what validation needs to know about a category option
+// combo (used both as category and as attribute option combo).
+type OptionCombo struct {
+	CategoryCombo string // UID of the combo's category combo
+}
+
+// DataSet is what validation needs to know about a data set.
+type DataSet struct {
+	PeriodType        period.Type
+	CategoryCombo     string // UID of the attribute category combo
+	OpenFuturePeriods int    // DHIS2 openFuturePeriods; 0 = only up to the current period
+}
+
+// Catalog answers metadata questions during validation. The emulator's
+// metadata engine satisfies it through a small adapter. Lookups take UIDs
+// exactly as sent (already trimmed); every method must be safe for
+// concurrent use.
+type Catalog interface {
+	// DataElement returns the data element with the given UID.
+	DataElement(uid string) (DataElement, bool)
+	// OrgUnitExists reports whether the organisation unit exists.
+	OrgUnitExists(uid string) bool
+	// OptionCombo returns the category option combo with the given UID.
+	OptionCombo(uid string) (OptionCombo, bool)
+	// DataSet returns the data set with the given UID.
+	DataSet(uid string) (DataSet, bool)
+	// OptionExists reports whether the option set has an option with the
+	// given code.
+	OptionExists(optionSet, code string) bool
+	// DataSetAssigned reports whether the data set is assigned to the
+	// organisation unit (used by strictOrganisationUnits only).
+	DataSetAssigned(dataSet, orgUnit string) bool
+}
