@@ -43,6 +43,7 @@ func commands() []command {
 	return []command{
 		{"version", "print the d2sync version", runVersion},
 		{"emulate", "run the built-in DHIS2 emulator (tests, demos, fault drills)", runEmulate},
+		{"migrate", "create or upgrade the d2sync database", runMigrate},
 	}
 }
 
