@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/d2sync/d2sync/internal/dhis2"
+	"github.com/d2sync/d2sync/internal/emulator/datavalue"
 	"github.com/d2sync/d2sync/internal/emulator/profile"
 )
 
@@ -35,6 +36,7 @@ type Emulator struct {
 	counts   *counters
 	jobs     *jobStore
 	state    *state
+	values   *datavalue.Store
 	persist  *persister
 
 	api     *http.ServeMux

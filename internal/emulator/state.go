@@ -2,19 +2,33 @@ package emulator
 
 import (
 	"errors"
+
 	"fmt"
+	"github.com/d2sync/d2sync/internal/emulator/datavalue"
 	"log/slog"
 	"os"
 )
 
 // state holds the emulated instance's content stores.
-type state struct{}
+type state struct {
+	values *datavalue.Store
+	cat    catalog
+}
 
-func (s *state) fillStats(*Stats) {}
+func (s *state) fillStats(st *Stats) {
+	_, st.DataValues = s.values.Len()
+	st.Registrations = len(s.values.Registrations.List(datavalue.RegistrationQuery{}))
+}
+
+// catalog returns the metadata lookups of the data endpoints.
+func (e *Emulator) catalog() catalog { return e.state.cat }
 
 // sections lists the snapshot sections, the emulator's own first.
 func (e *Emulator) sections() []section {
-	return []section{e.emulatorSection()}
+	return []section{
+		e.emulatorSection(),
+		{name: "datavalues.bin", save: e.values.Snapshot, load: e.values.Restore},
+	}
 }
 
 // initState creates the accounts and stores, then loads the data dir's
@@ -24,7 +38,8 @@ func (e *Emulator) initState() error {
 	for _, u := range e.opts.Users {
 		e.accounts.put(newSpecAccount(u))
 	}
-	e.state = &state{}
+	e.state = &state{values: datavalue.New(), cat: emptyCatalog{}}
+	e.values = e.state.values
 	if e.opts.DataDir == "" {
 		return e.loadSeed()
 	}
