@@ -12,11 +12,12 @@ import (
 
 func orgUnitGeometry() Transform {
 	return Transform{
-		Name: "orgunit-geometry",
-		Gate: 32,
-		Doc:  "Organisation unit featureType + coordinates string (≤2.31) ↔ GeoJSON geometry (2.32+).",
-		Up:   func(c *Context, p Payload) error { eachObject(p, "organisationUnits", c.liftGeometry); return nil },
-		Down: func(c *Context, p Payload) error { eachObject(p, "organisationUnits", c.lowerGeometry); return nil },
+		Name:   "orgunit-geometry",
+		Gate:   32,
+		Always: true,
+		Doc:    "Organisation unit featureType + coordinates string (≤2.31) ↔ GeoJSON geometry (2.32+).",
+		Up:     func(c *Context, p Payload) error { eachObject(p, "organisationUnits", c.liftGeometry); return nil },
+		Down:   func(c *Context, p Payload) error { eachObject(p, "organisationUnits", c.lowerGeometry); return nil },
 		Lossy: []Loss{
 			{Type: "organisationUnits", Property: "geometry", Reason: "before 2.32 only Point, Polygon and MultiPolygon geometries exist"},
 			{Type: "organisationUnits", Property: "featureType", Reason: "SYMBOL org units become GeoJSON points"},

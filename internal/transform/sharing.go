@@ -20,14 +20,18 @@ func sharingObject() Transform {
 		Lossy: []Loss{{
 			Type: "*", Property: "user",
 			Reason: "before 2.36 the single user field is the sharing owner; the creator (user/createdBy) is replaced by the owner",
+		}, {
+			Type: "*", Property: "sharing.owner",
+			Reason: "before 2.36 the owner is the user field: an object without owner gets its creator as owner",
 		}},
 	}
 }
 
 func sharingLegacyFields() Transform {
 	return Transform{
-		Name: "sharing-legacy-fields",
-		Gate: 41,
+		Name:   "sharing-legacy-fields",
+		Gate:   41,
+		Always: true,
 		Doc: "2.36–2.40 emit the legacy sharing fields next to sharing{}: they are dropped on read (sharing{} wins) and never sent. " +
 			"2.41 removed sharing.external, which is pruned when writing to 2.41+.",
 		Up:    func(c *Context, p Payload) error { eachTyped(p, c.legacyToSharing); return nil },

@@ -35,9 +35,13 @@ type Transform struct {
 	// sources but the destination no longer has (sharing.external on 2.41+).
 	Prune func(*Context, Payload) error
 	// Always makes Up run for every source version, not only those below
-	// Gate: for normalisations the canonical shape requires whatever the
-	// source (duplicates DHIS2 may have stored, top-level copies of embedded
-	// objects).
+	// Gate. It is set where the older shape is recognisable by itself (a
+	// property or type that only older versions have) or where the
+	// canonical shape forbids something any version may export (duplicate
+	// translations, top-level copies of embedded map views), so that a
+	// payload mislabelled with a newer version, or a newer version still
+	// echoing a deprecated shape, is repaired too. Lossy entries count only
+	// for sources below Gate.
 	Always bool
 	// Lossy lists what cannot survive this transform in one direction or
 	// the other.
@@ -152,9 +156,19 @@ var ErrUnknownVersion = errors.New("transform: unknown DHIS2 version (zero value
 // order they must run Up). The slice is freshly built on each call.
 func Registry() []Transform {
 	ts := []Transform{
+		programCaptureCoordinates(),
+		programStageValidationStrategy(),
 		orgUnitGeometry(),
+		mapViewsEmbedded(),
+		chartsToVisualizations(),
+		dashboardItemVisualization(),
+		reportVisualization(),
 		sharingObject(),
+		translationsUnique(),
+		chartsRemoved(),
+		visualizationLegend(),
 		userCredentials(),
+		eventVisualizations(),
 		sharingLegacyFields(),
 		userCredentialsDTO(),
 	}
@@ -185,7 +199,7 @@ func ToCanonical(p Payload, from dhis2.Version) (*Report, error) {
 		if t.Up == nil || (!t.Always && !below(from, t.Gate)) {
 			continue
 		}
-		if err := run(ctx, rep, "up", t, t.Up, p); err != nil {
+		if err := run(ctx, rep, "up", t, t.Up, p, below(from, t.Gate)); err != nil {
 			return rep, err
 		}
 	}
@@ -207,14 +221,14 @@ func FromCanonical(p Payload, to dhis2.Version) (*Report, error) {
 	for i := len(ts) - 1; i >= 0; i-- {
 		t := ts[i]
 		if below(to, t.Gate) && t.Down != nil {
-			if err := run(ctx, rep, "down", t, t.Down, p); err != nil {
+			if err := run(ctx, rep, "down", t, t.Down, p, true); err != nil {
 				return rep, err
 			}
 		}
 	}
 	for _, t := range ts {
 		if !below(to, t.Gate) && t.Prune != nil {
-			if err := run(ctx, rep, "prune", t, t.Prune, p); err != nil {
+			if err := run(ctx, rep, "prune", t, t.Prune, p, true); err != nil {
 				return rep, err
 			}
 		}
@@ -223,13 +237,15 @@ func FromCanonical(p Payload, to dhis2.Version) (*Report, error) {
 	return rep, nil
 }
 
-func run(ctx *Context, rep *Report, dir string, t Transform, f func(*Context, Payload) error, p Payload) error {
+func run(ctx *Context, rep *Report, dir string, t Transform, f func(*Context, Payload) error, p Payload, lossy bool) error {
 	ctx.transform = t.Name
 	if err := f(ctx, p); err != nil {
 		return fmt.Errorf("transform %s %s: %w", dir, t.Name, err)
 	}
 	rep.Applied = append(rep.Applied, dir+":"+t.Name)
-	rep.addLosses(t.Lossy)
+	if lossy {
+		rep.addLosses(t.Lossy)
+	}
 	return nil
 }
 
@@ -253,7 +269,7 @@ func Convert(p Payload, from, to dhis2.Version) (*Report, error) {
 func LossesBetween(from, to dhis2.Version) []Loss {
 	rep := &Report{}
 	for _, t := range Registry() {
-		up := t.Up != nil && (t.Always || below(from, t.Gate))
+		up := t.Up != nil && below(from, t.Gate)
 		down := t.Down != nil && below(to, t.Gate)
 		prune := t.Prune != nil && !below(to, t.Gate)
 		if up || down || prune {
@@ -261,6 +277,15 @@ func LossesBetween(from, to dhis2.Version) []Loss {
 		}
 	}
 	return rep.Losses
+}
+
+// keyLosses builds one Loss per key of typ, with the same reason.
+func keyLosses(typ string, keys []string, reason string) []Loss {
+	out := make([]Loss, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, Loss{Type: typ, Property: k, Reason: reason})
+	}
+	return out
 }
 
 // eachObject calls f for every object of the given plural type.

@@ -48,8 +48,9 @@ func userCredentials() Transform {
 
 func userCredentialsDTO() Transform {
 	return Transform{
-		Name: "user-credentials-dto",
-		Gate: 42,
+		Name:   "user-credentials-dto",
+		Gate:   42,
+		Always: true,
 		Doc: "2.38–2.41 emit a userCredentials compatibility DTO next to the flat user fields: it is merged (user fields win) and dropped on read. " +
 			"The flat fields are accepted by 2.38–2.41, so nothing is added on write.",
 		Up: func(c *Context, p Payload) error { eachObject(p, "users", c.liftCredentials); return nil },

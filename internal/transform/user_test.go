@@ -90,13 +90,20 @@ func TestUserCredentialsDTODroppedFrom240(t *testing.T) {
 	want := map[string]any{"id": "uAAAAAAAAAA", "username": "jdoe", "userRoles": []any{ref("rAAAAAAAAAA")}, "openId": "oid"}
 	assertLooseEqual(t, want, p["users"][0])
 
-	// 2.42 sources have no DTO: nothing runs on users.
+	// A payload labelled 2.42 that still nests credentials (2.42 would
+	// ignore them) is repaired too, without reporting the gated losses.
 	q := Payload{"users": {{"id": "uAAAAAAAAAA", "userCredentials": map[string]any{"username": "ghost"}}}}
-	if _, err := ToCanonical(q, v("2.42")); err != nil {
+	rep, err := ToCanonical(q, v("2.42"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := q["users"][0]["userCredentials"]; !ok {
-		t.Error("2.42 payload modified by a ≤2.41 transform")
+	if u := q["users"][0]; u["username"] != "ghost" || u["userCredentials"] != nil {
+		t.Errorf("2.42 payload not repaired: %v", u)
+	}
+	for _, l := range rep.Losses {
+		if l.Type == "users" {
+			t.Errorf("loss %v reported for a 2.42 source", l)
+		}
 	}
 }
 
