@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,6 +98,13 @@ func (s *Store) openSQLite(ctx context.Context, url string) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("open SQLite database %s: cannot create directory %s: %w", path, dir, err)
+	}
+	// Create a new file owner-only: it holds sealed credentials, session
+	// hashes and the audit trail (SQLite gives -wal/-shm the same mode).
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("open SQLite database %s: %w", path, err)
 	}
 	db, err := sql.Open("sqlite", path+"?"+sqliteParams)
 	if err != nil {

@@ -70,6 +70,9 @@ func TestOpenSQLiteCreatesDirectory(t *testing.T) {
 	if err != nil || info.Mode().Perm() != 0o700 {
 		t.Fatalf("directory: %v, mode %v; want 0700", err, info.Mode().Perm())
 	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("database file: %v, want mode 0600", err)
+	}
 	if st.Dialect() != store.DialectSQLite || st.Target() != path || st.PgxPool() != nil {
 		t.Fatalf("dialect %s target %s", st.Dialect(), st.Target())
 	}
