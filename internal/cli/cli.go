@@ -44,6 +44,7 @@ func commands() []command {
 		{"version", "print the d2sync version", runVersion},
 		{"emulate", "run the built-in DHIS2 emulator (tests, demos, fault drills)", runEmulate},
 		{"migrate", "create or upgrade the d2sync database", runMigrate},
+		{"probe", "check the connection and credentials to a DHIS2 instance", runProbe},
 	}
 }
 

@@ -84,6 +84,19 @@ func authorizationHeader(cfg *Config) string {
 	return ""
 }
 
+// CleanToken undoes the usual paste mistakes that CheckToken reports:
+// surrounding spaces and quotes, and a leading "ApiToken", "Bearer" or
+// "Basic" scheme.
+func CleanToken(token string) string {
+	t := strings.TrimSpace(token)
+	for _, p := range []string{"ApiToken ", "Bearer ", "Basic "} {
+		if len(t) > len(p) && strings.EqualFold(t[:len(p)], p) {
+			t = strings.TrimSpace(t[len(p):])
+		}
+	}
+	return strings.Trim(t, `"'`)
+}
+
 var (
 	patV1RE = regexp.MustCompile(`^d2pat_([A-Za-z0-9]{32})([0-9]{10})$`)
 	patV2RE = regexp.MustCompile(`^d2p_[A-Za-z0-9]{44}[A-Za-z0-9]{1,8}$`)
@@ -103,7 +116,7 @@ func CheckToken(token string) []string {
 	}
 	for _, p := range []string{"ApiToken ", "Bearer ", "Basic "} {
 		if strings.HasPrefix(strings.ToLower(t), strings.ToLower(p)) {
-			warns = append(warns, fmt.Sprintf("the token starts with %q: give only the token itself, d2sync adds the header", strings.TrimSpace(p)))
+			warns = append(warns, fmt.Sprintf("the token starts with %q: give only the token itself (d2sync adds the header)", strings.TrimSpace(p)))
 			t = strings.TrimSpace(t[len(p):])
 		}
 	}

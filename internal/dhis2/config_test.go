@@ -159,6 +159,19 @@ func TestCheckToken(t *testing.T) {
 	}
 }
 
+func TestCleanToken(t *testing.T) {
+	t.Parallel()
+	good := v1Token("abcdefghijklmnopqrstuvwxyzABCDEF")
+	for _, in := range []string{good, " " + good + "\n", "ApiToken " + good, "bearer " + good, `"` + good + `"`, "ApiToken '" + good + "'"} {
+		if got := CleanToken(in); got != good {
+			t.Errorf("CleanToken(%q) = %q", in, got)
+		}
+		if w := CheckToken(CleanToken(in)); len(w) != 0 {
+			t.Errorf("cleaned token still warns: %v", w)
+		}
+	}
+}
+
 func TestRedact(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ in, leak string }{
