@@ -165,7 +165,7 @@ func defaultDataDir(dbURL string) string {
 // String returns the configuration with every secret replaced by a marker
 // and the database password removed, one KEY=VALUE per line. It is safe to
 // log and to print.
-func (c *Config) String() string { return c.Redacted() }
+func (c Config) String() string { return c.Redacted() }
 
 // Redacted returns the configuration with every secret replaced by
 // "[set]" (or "" when unset) and the database password removed.
@@ -192,7 +192,7 @@ func (c *Config) Redacted() string {
 
 // GoString makes %#v print the redacted form too, so a stray debug print
 // cannot leak a secret.
-func (c *Config) GoString() string { return "config.Config{\n" + c.Redacted() + "}" }
+func (c Config) GoString() string { return "config.Config{\n" + c.Redacted() + "}" }
 
 func mask(s string) string {
 	if s == "" {

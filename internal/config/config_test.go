@@ -314,7 +314,7 @@ func TestRedacted(t *testing.T) {
 	}
 	outputs := map[string]string{
 		"Redacted": c.Redacted(), "String": c.String(),
-		"%v": fmt.Sprintf("%v", c), "%+v": fmt.Sprintf("%+v", c), "%#v": fmt.Sprintf("%#v", c),
+		"%v": fmt.Sprintf("%v", c), "%+v": fmt.Sprintf("%+v", c), "%#v": fmt.Sprintf("%#v", c), "value %v": fmt.Sprintf("%v", *c), "value %+v": fmt.Sprintf("%+v", *c),
 		"source %v": fmt.Sprintf("%v", c.Source), "dest %+v": fmt.Sprintf("%+v", c.Dest), "dest %#v": fmt.Sprintf("%#v", c.Dest),
 	}
 	for name, out := range outputs {

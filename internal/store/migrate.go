@@ -82,7 +82,8 @@ func (s *Store) Migrate(ctx context.Context) (res MigrationResult, err error) {
 }
 
 // SchemaVersion returns the schema version of the database and the latest
-// version this binary knows.
+// version this binary knows. Like every goose call it creates goose's
+// (empty) version table when it is missing.
 func (s *Store) SchemaVersion(ctx context.Context) (current, latest int64, err error) {
 	p, err := s.provider(ctx)
 	if err != nil {
