@@ -19,6 +19,7 @@ type lexer struct {
 	off   int64 // stream offset of buf[0]
 	err   error // sticky read error; io.EOF at the end
 	str   []byte
+	high  rune // pending high surrogate of a \u escape pair
 	cache map[string]string
 }
 
@@ -126,6 +127,7 @@ func (l *lexer) rawString() ([]byte, error) {
 
 func (l *lexer) slowString() ([]byte, error) {
 	l.str = l.str[:0]
+	l.high = 0
 	for {
 		if !l.more() {
 			return nil, l.readErr("inside a string")
@@ -134,6 +136,7 @@ func (l *lexer) slowString() ([]byte, error) {
 		l.pos++
 		switch {
 		case c == '"':
+			l.flushHigh()
 			if !utf8.Valid(l.str) {
 				return nil, l.errSyntax("invalid UTF-8 in string")
 			}
@@ -145,6 +148,7 @@ func (l *lexer) slowString() ([]byte, error) {
 				return nil, err
 			}
 		default:
+			l.flushHigh()
 			l.str = append(l.str, c)
 		}
 	}
@@ -156,6 +160,9 @@ func (l *lexer) escape() error {
 	}
 	c := l.buf[l.pos]
 	l.pos++
+	if c != 'u' {
+		l.flushHigh()
+	}
 	switch c {
 	case '"', '\\', '/':
 		l.str = append(l.str, c)
@@ -174,38 +181,33 @@ func (l *lexer) escape() error {
 		if err != nil {
 			return err
 		}
-		if utf16.IsSurrogate(r) {
-			r = l.lowSurrogate(r)
+		switch {
+		case r >= 0xD800 && r < 0xDC00: // high surrogate: wait for its pair
+			l.flushHigh()
+			l.high = r
+			return nil
+		case r >= 0xDC00 && r < 0xE000 && l.high != 0:
+			r = utf16.DecodeRune(l.high, r)
+			l.high = 0
+		case r >= 0xDC00 && r < 0xE000:
+			r = utf8.RuneError
+		default:
+			l.flushHigh()
 		}
 		l.str = utf8.AppendRune(l.str, r)
+		return nil
 	default:
 		return l.errSyntax("invalid escape \\%c", c)
 	}
 	return nil
 }
 
-// lowSurrogate combines a high surrogate with a following \uDC00–\uDFFF
-// escape; an unpaired surrogate becomes U+FFFD.
-func (l *lexer) lowSurrogate(hi rune) rune {
-	if !l.more() || l.buf[l.pos] != '\\' {
-		return utf8.RuneError
+// flushHigh writes a pending unpaired high surrogate as U+FFFD.
+func (l *lexer) flushHigh() {
+	if l.high != 0 {
+		l.str = utf8.AppendRune(l.str, utf8.RuneError)
+		l.high = 0
 	}
-	save := l.pos
-	l.pos++
-	if !l.more() || l.buf[l.pos] != 'u' {
-		l.pos = save
-		return utf8.RuneError
-	}
-	l.pos++
-	lo, err := l.hex4()
-	if err != nil {
-		return utf8.RuneError
-	}
-	if r := utf16.DecodeRune(hi, lo); r != utf8.RuneError {
-		return r
-	}
-	l.str = utf8.AppendRune(l.str, utf8.RuneError)
-	return lo
 }
 
 func (l *lexer) hex4() (rune, error) {
