@@ -126,7 +126,7 @@ func TestTranslationsDeduplicated(t *testing.T) {
 		return map[string]any{"property": prop, "locale": loc, "value": val}
 	}
 	p := Payload{"dataElements": {{
-		"id": "deAAAAAAAAA",
+		"id":           "deAAAAAAAAA",
 		"translations": []any{tr("NAME", "fr", "Poids"), tr("NAME", "fr", "Masse"), tr("NAME", "en", "Weight"), tr("SHORT_NAME", "fr", "Poids")},
 	}}, "programs": {{"id": "progAAAAAAA", "programStages": []any{map[string]any{
 		"id": "stageAAAAAA", "name": "S", "translations": []any{tr("NAME", "fr", "A"), tr("NAME", "fr", "B")},

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -56,10 +57,23 @@ type metadataFixture struct {
 	payload Payload
 }
 
-// metadataFixtures loads every fixture file that is a metadata payload.
+// fixtureCache holds the decoded metadata fixtures, read once per test
+// binary (they are only ever cloned, never modified).
+var fixtureCache struct {
+	sync.Mutex
+	loaded []metadataFixture
+}
+
+// metadataFixtures returns every fixture file that is a metadata payload.
+// Callers must Clone payloads before modifying them.
 func metadataFixtures(t *testing.T) []metadataFixture {
 	t.Helper()
 	root := fixtureRoot(t)
+	fixtureCache.Lock()
+	defer fixtureCache.Unlock()
+	if fixtureCache.loaded != nil {
+		return fixtureCache.loaded
+	}
 	var out []metadataFixture
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
@@ -94,6 +108,7 @@ func metadataFixtures(t *testing.T) []metadataFixture {
 	if len(out) < 50 {
 		t.Fatalf("only %d metadata fixtures found; the fixture set looks incomplete", len(out))
 	}
+	fixtureCache.loaded = out
 	return out
 }
 
