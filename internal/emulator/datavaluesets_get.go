@@ -111,14 +111,19 @@ func (e *Emulator) dataValueQuery(q url.Values) (datavalue.Query, error) {
 	}
 	dq.AttributeOptionCombos = listParam(q, "attributeOptionCombo")
 	dq.IncludeDeleted = boolParam(q, "includeDeleted")
+	return dq, limitParam(q, &dq)
+}
+
+// limitParam reads limit (E2009 when negative or not a number).
+func limitParam(q url.Values, dq *datavalue.Query) error {
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {
-			return dq, illegalQuery("E2009", "Limit cannot be less than zero: `%s`", s)
+			return illegalQuery("E2009", "Limit cannot be less than zero: `%s`", s)
 		}
 		dq.Limit = n
 	}
-	return dq, nil
+	return nil
 }
 
 func (e *Emulator) periodParams(q url.Values, dq *datavalue.Query) error {

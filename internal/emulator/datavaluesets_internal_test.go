@@ -24,7 +24,10 @@ var fakeDEs = map[string]datavalue.DataElement{
 	"DEtext00001": {ValueType: datavalue.TypeText, AggregationType: "NONE", CategoryCombo: "bjDvmb4bfuf", DataSets: []string{"DSaaaaaaaaa"}},
 }
 
-func (fakeCatalog) DataElement(uid string) (datavalue.DataElement, bool) { d, ok := fakeDEs[uid]; return d, ok }
+func (fakeCatalog) DataElement(uid string) (datavalue.DataElement, bool) {
+	d, ok := fakeDEs[uid]
+	return d, ok
+}
 func (fakeCatalog) OrgUnitExists(uid string) bool {
 	return uid == "OUroot00001" || uid == "OUchild0001" || uid == "OUchild0002"
 }
@@ -64,6 +67,8 @@ func (f fakeCatalog) Exists(plural, uid string) bool {
 		return ok
 	case "organisationUnits":
 		return f.OrgUnitExists(uid)
+	case "dataApprovalWorkflows":
+		return uid == "WFaaaaaaaaa"
 	}
 	return false
 }
