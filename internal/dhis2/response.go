@@ -42,13 +42,13 @@ func isGzipEncoded(h http.Header) bool {
 func (b *respBody) init() error {
 	br := bufio.NewReaderSize(b.rc, 32<<10)
 	magic, _ := br.Peek(2)
+	if len(magic) == 0 {
+		b.r = br // empty body, even if announced as gzip
+		return nil
+	}
 	if b.gzipped || (len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			if errors.Is(err, io.EOF) && !b.gzipped {
-				b.r = br
-				return nil
-			}
 			return err
 		}
 		b.r = zr
@@ -63,7 +63,10 @@ func (b *respBody) Read(p []byte) (int, error) {
 		return 0, b.err
 	}
 	if b.idleTimer != nil {
+		// Only time spent waiting for the server counts, not the time
+		// the caller spends between reads.
 		b.idleTimer.Reset(b.idle)
+		defer b.idleTimer.Stop()
 	}
 	if b.r == nil {
 		if err := b.init(); err != nil {

@@ -70,7 +70,7 @@ func (c *Client) send(ctx context.Context, cl *call, handle func(*http.Response)
 		}
 		if e == nil {
 			herr := handle(resp)
-			resp.Body.Close()
+			drainClose(resp.Body)
 			if herr == nil {
 				return nil, attempt, nil
 			}
@@ -187,6 +187,7 @@ func (c *Client) attempt(ctx context.Context, cl *call, u *url.URL, n int) (*htt
 		timer.Stop()
 		body.idle = c.cfg.IdleTimeout
 		body.idleTimer = time.AfterFunc(body.idle, func() { cancel(errIdleTimeout) })
+		body.idleTimer.Stop() // armed by each Read
 	}
 	resp.Body = body
 	resp.Header.Del("Content-Encoding")
