@@ -80,8 +80,8 @@ func (p *Property) RefKlass() string {
 
 // Schemas is the set of schemas of one instance.
 type Schemas struct {
-	all      []*Schema
-	byPlural map[string]*Schema
+	all        []*Schema
+	byPlural   map[string]*Schema
 	byKlass    map[string]*Schema
 	bySimple   map[string]*Schema
 	bySingular map[string]*Schema
