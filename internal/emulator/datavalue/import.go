@@ -132,6 +132,8 @@ type op struct {
 	created, lastUpdated int64
 	keepCreated          bool
 	followUp, deleted    bool
+	key                  key   // interned key, set when applying
+	rec                  int64 // record number of the existing value, -1 if none
 }
 
 // header validates the data value set level (validateDataSet* in
