@@ -33,7 +33,7 @@ func parseImportBody(kind ImportKind, httpStatus int, body []byte) (*ImportResul
 		return nil, nil, fmt.Errorf("parse import response: %w", err)
 	}
 	res := &ImportResult{Kind: kind, HTTPStatus: httpStatus}
-	obj := top
+	obj, raw := top, body
 	var wm webMessage
 	if _, ok := top["httpStatusCode"]; ok || top["httpStatus"] != nil {
 		if err := json.Unmarshal(body, &wm); err != nil {
@@ -41,14 +41,14 @@ func parseImportBody(kind ImportKind, httpStatus int, body []byte) (*ImportResul
 		}
 		res.Wrapped = true
 		res.Message = wm.Message
-		obj = nil
+		obj, raw = nil, wm.Response
 		if len(wm.Response) > 0 && wm.Response[0] == '{' {
 			if err := json.Unmarshal(wm.Response, &obj); err != nil {
 				return nil, nil, fmt.Errorf("parse WebMessage response: %w", err)
 			}
 		}
 	}
-	job, err := parseReport(res, obj, &wm)
+	job, err := parseReport(res, obj, raw, &wm)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -60,8 +60,9 @@ func parseImportBody(kind ImportKind, httpStatus int, body []byte) (*ImportResul
 }
 
 // parseReport fills res from a report object (the body, or the
-// WebMessage's response). A nil obj means a WebMessage without report.
-func parseReport(res *ImportResult, obj map[string]json.RawMessage, wm *webMessage) (*jobRef, error) {
+// WebMessage's response): obj holds its members, raw its JSON. A nil obj
+// means a WebMessage without report.
+func parseReport(res *ImportResult, obj map[string]json.RawMessage, raw []byte, wm *webMessage) (*jobRef, error) {
 	if obj == nil {
 		if !res.Wrapped {
 			return nil, errNotReport
@@ -73,7 +74,6 @@ func parseReport(res *ImportResult, obj map[string]json.RawMessage, wm *webMessa
 		}
 		return nil, nil
 	}
-	raw, _ := json.Marshal(obj)
 	var r reportJSON
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return nil, fmt.Errorf("parse import report: %w", err)
