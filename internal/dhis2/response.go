@@ -58,6 +58,7 @@ func (b *respBody) init() error {
 	return nil
 }
 
+// Read reads the decoded body; errors are *Error values.
 func (b *respBody) Read(p []byte) (int, error) {
 	if b.err != nil {
 		return 0, b.err
@@ -183,8 +184,11 @@ func looksHTML(h http.Header, head []byte) bool {
 	if strings.Contains(ct, "html") {
 		return true
 	}
+	if strings.Contains(ct, "xml") {
+		return false // ADX and other XML exports
+	}
 	t := bytes.TrimLeft(head, " \t\r\n\ufeff")
-	return len(t) > 0 && t[0] == '<'
+	return len(t) > 0 && t[0] == '<' && !bytes.HasPrefix(t, []byte("<?xml"))
 }
 
 // isLoginHTML recognises DHIS2 (and generic) login forms.
