@@ -186,3 +186,16 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("Len = %d/%d", total, live)
 	}
 }
+
+func TestStats(t *testing.T) {
+	t.Parallel()
+	s := seedStore(t)
+	st := s.Stats()
+	if st.Values != 40 || st.Live != 34 || st.Identifiers != 6 || st.Periods != 5 || st.TextBytes == 0 || st.WastedBytes != 0 {
+		t.Errorf("Stats = %+v", st)
+	}
+	_ = s.Put(DataValue{DataElement: deA, Period: "202401", OrgUnit: ouA, CategoryOptionCombo: cocDef, AttributeOptionCombo: cocDef, Value: "something new"})
+	if st := s.Stats(); st.WastedBytes == 0 || st.Values != 40 {
+		t.Errorf("after replace: %+v", st)
+	}
+}

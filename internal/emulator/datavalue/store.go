@@ -68,6 +68,24 @@ func (s *Store) Len() (total, live int) {
 	return s.recs.n, s.live
 }
 
+// Stats describes the store's size.
+type Stats struct {
+	Values      int // stored data values, soft-deleted ones included
+	Live        int // data values that are not soft-deleted
+	Identifiers int // interned UIDs
+	Periods     int // interned periods
+	TextBytes   int // bytes reserved for values and comments
+	WastedBytes int // text bytes of replaced values (reclaimed by Snapshot then Restore)
+}
+
+// Stats returns the store's size.
+func (s *Store) Stats() Stats {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return Stats{Values: s.recs.n, Live: s.live, Identifiers: len(s.uids.strs) - 1, Periods: len(s.pes.pers) - 1,
+		TextBytes: s.txt.size(), WastedBytes: s.txt.wasted}
+}
+
 // lookupKey resolves five identifiers to a key without interning; ok is
 // false when one is unknown (so no value can exist).
 func (s *Store) lookupKey(de, pe, ou, coc, aoc string) (key, bool) {
