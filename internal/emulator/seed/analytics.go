@@ -215,7 +215,9 @@ func (b *builder) buildMaps() {
 	}
 }
 
-// dashItem is [type, key] where type is visualization, map, eventVisualization or text.
+// buildDashboards adds the dashboards; an item is [kind, key] where kind is
+// visualization, map, eventVisualization or text (the item type DHIS2
+// derives from the property that is set).
 func (b *builder) buildDashboards() {
 	dashboards := []struct {
 		key, fr, en string
@@ -236,15 +238,10 @@ func (b *builder) buildDashboards() {
 		for i, it := range d.items {
 			o := obj{"id": b.uid("dashboardItem", d.key+":"+it[1]), "x": (i % 2) * 29, "y": (i / 2) * 20,
 				"width": 29, "height": 20, "shape": "NORMAL"}
-			switch it[0] {
-			case "text":
-				o["type"], o["text"] = "TEXT", it[1]
-			case "visualization":
-				o["type"], o["visualization"] = "VISUALIZATION", ref(b.uid("visualization", it[1]))
-			case "map":
-				o["type"], o["map"] = "MAP", ref(b.uid("map", it[1]))
-			case "eventVisualization":
-				o["type"], o["eventVisualization"] = "EVENT_VISUALIZATION", ref(b.uid("eventVisualization", it[1]))
+			if it[0] == "text" {
+				o["text"] = it[1]
+			} else {
+				o[it[0]] = ref(b.uid(it[0], it[1]))
 			}
 			items = append(items, o)
 		}

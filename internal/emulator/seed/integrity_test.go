@@ -360,7 +360,7 @@ var required = map[string][]string{
 	"validationRuleGroups": {"name"}, "predictorGroups": {"name"},
 	"predictors":              {"name", "output", "generator", "periodType", "organisationUnitLevels"},
 	"trackedEntityAttributes": {"name", "shortName", "valueType", "aggregationType"},
-	"trackedEntityTypes":      {"name"}, "relationshipTypes": {"name", "fromConstraint", "toConstraint"},
+	"trackedEntityTypes":      {"name", "shortName"}, "relationshipTypes": {"name", "fromConstraint", "toConstraint"},
 	"programs":      {"name", "shortName", "programType", "categoryCombo"},
 	"programStages": {"name", "program"}, "programStageSections": {"name", "programStage"},
 	"programSections": {"name", "program"}, "programRules": {"name", "program", "condition"},

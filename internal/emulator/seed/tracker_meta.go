@@ -82,7 +82,7 @@ func (b *builder) buildTEAs() {
 		}
 	}
 	b.add("trackedEntityTypes", obj{
-		"id": t.tet, "name": "Personne", "code": "TET_PERSONNE", "description": "Personne suivie individuellement",
+		"id": t.tet, "name": "Personne", "shortName": "Personne", "code": "TET_PERSONNE", "description": "Personne suivie individuellement",
 		"featureType": "NONE", "allowAuditLog": false, "minAttributesRequiredToSearch": 1, "maxTeiCountToReturn": 0,
 		"trackedEntityTypeAttributes": tetAttrs,
 		"translations":                tr("NAME", "Personne", "Person"),
@@ -282,8 +282,7 @@ func (b *builder) buildProgramRules() {
 		for i, a := range r.actions {
 			id := b.uid("programRuleAction", r.key+":"+string(rune('a'+i)))
 			actions = append(actions, id)
-			o := obj{"id": id, "programRule": ref(ruleID), "programRuleActionType": a[0],
-				"evaluationTime": "ALWAYS", "evaluationEnvironments": []any{"WEB", "ANDROID"}}
+			o := obj{"id": id, "programRule": ref(ruleID), "programRuleActionType": a[0]}
 			if a[1] != "" {
 				o["dataElement"] = ref(b.deUID(a[1]))
 			}
