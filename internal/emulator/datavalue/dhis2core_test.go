@@ -70,7 +70,7 @@ func sliceSource(ins []Input) func() (Input, error) {
 
 func coreCatalog() *fakeCatalog {
 	c := newCatalog()
-	c.dss["pBOMPrpg1QX"] = DataSet{PeriodType: period.Monthly, CategoryCombo: ccDef}
+	c.DataSets["pBOMPrpg1QX"] = DataSet{PeriodType: period.Monthly, CategoryCombo: ccDef}
 	return c
 }
 
