@@ -107,10 +107,16 @@ type Options struct {
 	AtomicMode AtomicMode
 	// Users is the users policy; default create-disabled.
 	Users UsersPolicy
-	// MaxDelete and MaxDeletePercent guard deletions; defaults 100 and 10.
-	// A negative MaxDelete disables the count guard.
+	// MaxDelete and MaxDeletePercent guard deletions: a run that would
+	// delete more objects, or a larger share of the destination's objects
+	// of the types concerned, stops before writing anything. A negative
+	// value disables that check; the zero values forbid any deletion (the
+	// CLI passes DefaultMaxDelete and DefaultMaxDeletePercent).
 	MaxDelete        int
 	MaxDeletePercent float64
+	// SinceText is --since as typed: read on the source's clock (in its
+	// time zone when it carries no offset). Since wins when both are set.
+	SinceText string
 	// Types restricts the run to these plural types (their dependencies
 	// are pulled in).
 	Types []string
@@ -145,12 +151,6 @@ func (o *Options) withDefaults() {
 	if o.Users == "" {
 		o.Users = UsersCreateDisabled
 	}
-	if o.MaxDelete == 0 {
-		o.MaxDelete = DefaultMaxDelete
-	}
-	if o.MaxDeletePercent == 0 {
-		o.MaxDeletePercent = DefaultMaxDeletePercent
-	}
 	if o.State == nil {
 		o.State = NewMemoryState()
 	}
@@ -174,8 +174,8 @@ func (o *Options) validate() error {
 			return fmt.Errorf("unknown scope %q: the scopes are %s", s, strings.Join(knownScopes(), ", "))
 		}
 	}
-	if o.MaxDeletePercent < 0 || o.MaxDeletePercent > 100 {
-		return fmt.Errorf("--max-delete-percent must be between 0 and 100, got %g", o.MaxDeletePercent)
+	if o.MaxDeletePercent > 100 {
+		return fmt.Errorf("--max-delete-percent must be at most 100, got %g", o.MaxDeletePercent)
 	}
 	return nil
 }

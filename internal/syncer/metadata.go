@@ -101,6 +101,12 @@ func (m *mdRun) window(ctx context.Context) error {
 		return nil
 	case !o.Since.IsZero():
 		m.since, m.incremental = o.Since, true
+	case o.SinceText != "":
+		t, err := dhis2.ParseTime(o.SinceText, m.r.Source.Info.Location)
+		if err != nil {
+			return fmt.Errorf("--since: %w", err)
+		}
+		m.since, m.incremental = t, true
 	default:
 		c, ok, err := o.State.Cursor(ctx, m.r.PairKey, ScopeMetadata)
 		if err != nil {

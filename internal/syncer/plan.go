@@ -120,8 +120,29 @@ func (c comparer) adjust(typ string, want, have map[string]any) map[string]any {
 }
 
 // equal reports whether the destination object have already holds want.
+// The creation date is not compared: DHIS2 takes it from the payload only
+// when it creates an object, so an object the destination already had
+// keeps its own, and no update can change it.
 func (c comparer) equal(typ string, want, have map[string]any) bool {
-	return hashOf(typ, c.adjust(typ, want, have)) == hashOf(typ, have)
+	w := c.adjust(typ, want, have)
+	if w["created"] != have["created"] {
+		w = withoutCreated(w)
+		have = withoutCreated(have)
+	}
+	return hashOf(typ, w) == hashOf(typ, have)
+}
+
+func withoutCreated(o map[string]any) map[string]any {
+	if _, ok := o["created"]; !ok {
+		return o
+	}
+	c := make(map[string]any, len(o))
+	for k, v := range o {
+		if k != "created" {
+			c[k] = v
+		}
+	}
+	return c
 }
 
 // buildPlan compares expected (what the destination can hold of each

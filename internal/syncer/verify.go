@@ -86,14 +86,14 @@ func classify(in verifyInput, typ string, it *VerifyItem, src, exp, dst map[stri
 	}
 	diffs := transform.DiffObjects(typ, src, dst)
 	switch {
-	case in.cmp.protected[id]:
-		it.Documented++
-		it.Details = append(it.Details, VerifyDetail{Kind: "documented", UID: id, Name: nameOf(src), Paths: diffPaths(diffs),
-			Note: "not modified on purpose: built-in default object or the destination user d2sync signs in as"})
 	case exp != nil && in.cmp.equal(typ, exp, dst):
 		it.Documented++
 		it.Details = append(it.Details, VerifyDetail{Kind: "documented", UID: id, Name: nameOf(src), Paths: diffPaths(diffs),
 			Note: explain(in, typ, diffs, src, dst)})
+	case in.cmp.protected[id]:
+		it.Documented++
+		it.Details = append(it.Details, VerifyDetail{Kind: "documented", UID: id, Name: nameOf(src), Paths: diffPaths(diffs),
+			Note: "not modified on purpose: built-in default object or the destination user d2sync signs in as"})
 	default:
 		want := src
 		if exp != nil {
@@ -112,6 +112,10 @@ func explain(in verifyInput, typ string, diffs []transform.PropertyDiff, src, ds
 	for _, d := range diffs {
 		if l, ok := transform.Documented(d, in.losses); ok {
 			reasons[l.Property+": "+l.Reason] = true
+			continue
+		}
+		if d.Path == "created" {
+			reasons["created: the destination keeps the creation date of an object it already had (DHIS2 takes it from the payload only when it creates the object)"] = true
 			continue
 		}
 		if typ == "users" && d.Path == "disabled" && usersDisabledByPolicy(src, dst) {
