@@ -151,7 +151,7 @@ func resolveFields(sc *Schema, nodes []*fieldNode) []selection {
 			}
 		case ":owner":
 			for _, p := range sc.Properties {
-				if p.Owner && p.Persisted {
+				if p.Owner {
 					add(p, nil)
 				}
 			}

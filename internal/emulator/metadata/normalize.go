@@ -54,15 +54,37 @@ func (im *importer) normalize(sc *Schema, raw Object, e *entry) Object {
 	return out
 }
 
+// keepUnpersisted lists writable properties that DHIS2's schema reports as
+// not persisted although their setters store them under another field
+// (relativePeriods -> rawPeriods, tracked entity filter criteria, …).
+var keepUnpersisted = map[string]bool{
+	"relativePeriods": true, "enrollmentCreatedPeriod": true, "enrollmentStatus": true, "followup": true,
+	"templateUid": true, "notifyParentOrganisationUnitOnly": true, "visualizationPeriodName": true, "updateJobId": true,
+}
+
+// keepInput reports whether an input property is stored: known, writable,
+// persisted on the owning side (non-owner collections such as
+// dataElement.dataElementGroups are ignored, as in DHIS2), or one of the
+// setter-backed properties of keepUnpersisted.
+func keepInput(p *Property) bool {
+	if p.ReadOnly {
+		return false
+	}
+	if p.Name == "id" {
+		return true
+	}
+	if !p.Persisted {
+		return keepUnpersisted[p.Name]
+	}
+	return p.Owner
+}
+
 // normalizeObject applies the schema-driven part of normalize.
 func (s *Store) normalizeObject(sc *Schema, in Object, identifier string) Object {
 	out := make(Object, len(in))
 	for k, v := range in {
 		p, ok := sc.Property(k)
-		if !ok || p.ReadOnly || v == nil {
-			continue
-		}
-		if !p.Persisted && k != "id" {
+		if !ok || v == nil || p.ReadOnly || sc.Persisted && !keepInput(p) {
 			continue
 		}
 		if nv, keep := s.normalizeValue(p, v, identifier); keep {
@@ -128,10 +150,7 @@ func (s *Store) normalizeEmbedded(sc *Schema, in Object, identifier string) Obje
 	out := make(Object, len(in))
 	for k, v := range in {
 		p, ok := sc.Property(k)
-		if !ok || p.ReadOnly || v == nil {
-			continue
-		}
-		if !p.Persisted && k != "id" && sc.Persisted {
+		if !ok || v == nil || p.ReadOnly || sc.Persisted && !keepInput(p) {
 			continue
 		}
 		if nv, keep := s.normalizeValue(p, v, identifier); keep {
@@ -299,11 +318,7 @@ func (im *importer) sharingFromInput(in Object) Object {
 			if !ok {
 				continue
 			}
-			id := str(a["id"])
-			if id == "" {
-				id = str(a[pair.idKey])
-			}
-			if id != "" {
+			if id := accessID(a, pair.idKey); id != "" {
 				m[id] = Object{"id": id, "access": str(a["access"])}
 			}
 		}
@@ -339,6 +354,21 @@ func normalizeSharing(in map[string]any, mode profile.SharingMode) Object {
 	return sh
 }
 
+// accessID reads the target of a legacy access item: "id", "userUid" /
+// "userGroupUid", or a nested "user"/"userGroup" reference.
+func accessID(a map[string]any, idKey string) string {
+	if id := str(a["id"]); id != "" {
+		return id
+	}
+	if id := str(a[idKey]); id != "" {
+		return id
+	}
+	if id := refID(a["user"]); id != "" && idKey == "userUid" {
+		return id
+	}
+	return refID(a["userGroup"])
+}
+
 // normalizeLegacySharing keeps ≤2.35 access items as {"id","access"}.
 func normalizeLegacySharing(o Object) {
 	for _, pair := range []struct{ key, idKey string }{{"userAccesses", "userUid"}, {"userGroupAccesses", "userGroupUid"}} {
@@ -352,11 +382,7 @@ func normalizeLegacySharing(o Object) {
 			if !ok {
 				continue
 			}
-			id := str(a["id"])
-			if id == "" {
-				id = str(a[pair.idKey])
-			}
-			if id != "" {
+			if id := accessID(a, pair.idKey); id != "" {
 				out = append(out, Object{"id": id, "access": str(a["access"])})
 			}
 		}

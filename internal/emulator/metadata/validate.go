@@ -477,6 +477,7 @@ var userRefProps = map[string]bool{"user": true, "lastUpdatedBy": true, "created
 func (im *importer) checkReferences(b *batch) {
 	for _, e := range b.ordered() {
 		ers := im.referenceErrors(b.schema, e.obj, e.obj, e.uid, b.schema)
+		ers = append(ers, im.attributeRefErrors(b.schema, e)...)
 		ers = append(ers, im.sharingRefErrors(b.schema, e)...)
 		if len(ers) > 0 {
 			im.report(b, e, false, ers...)
@@ -573,10 +574,32 @@ func (im *importer) refErrorReport(code string, p *Property, id string, main Obj
 	return er
 }
 
-// sharingRefErrors checks users and user groups of sharing (E5002).
+// attributeRefErrors checks that attribute values name existing attributes
+// (E5002 with the bare attribute id, association `attributeValues`).
+func (im *importer) attributeRefErrors(sc *Schema, e *entry) []ErrorReport {
+	if p, ok := sc.Property("attributeValues"); !ok || !p.Persisted {
+		return nil
+	}
+	attrs, _ := im.store.schemas.ByPlural("attributes")
+	var ers []ErrorReport
+	for _, it := range asAnyList(e.obj["attributeValues"]) {
+		m, _ := it.(map[string]any)
+		id := refID(m["attribute"])
+		if id != "" && attrs != nil && !im.existsIn(attrs, id) {
+			ers = append(ers, im.newError(sc.Klass, "E5002", id, im.ident(sc, e.obj, e.uid), "attributeValues"))
+		}
+	}
+	return ers
+}
+
+// sharingRefErrors checks users and user groups of sharing (E5002): the
+// sharing{} maps on 2.36+, the userGroupAccesses/userAccesses lists before.
 func (im *importer) sharingRefErrors(sc *Schema, e *entry) []ErrorReport {
 	if im.params.SkipSharing {
 		return nil
+	}
+	if p, ok := sc.Property("userGroupAccesses"); ok && p.Persisted {
+		return im.legacySharingRefErrors(sc, e)
 	}
 	p, ok := sc.Property("sharing")
 	if !ok || !p.Persisted {
@@ -596,6 +619,22 @@ func (im *importer) sharingRefErrors(sc *Schema, e *entry) []ErrorReport {
 			if target != nil && !im.existsIn(target, id) {
 				er := im.newError(sc.Klass, "E5002", identifiersWithName("", id, it.simple), im.ident(sc, e.obj, e.uid), it.assoc)
 				ers = append(ers, er)
+			}
+		}
+	}
+	return ers
+}
+
+func (im *importer) legacySharingRefErrors(sc *Schema, e *entry) []ErrorReport {
+	var ers []ErrorReport
+	for _, it := range []struct{ key, plural, simple string }{
+		{"userGroupAccesses", "userGroups", "UserGroup"}, {"userAccesses", "users", "User"},
+	} {
+		target, _ := im.store.schemas.ByPlural(it.plural)
+		for _, a := range asAnyList(e.obj[it.key]) {
+			id := refID(a)
+			if id != "" && target != nil && !im.existsIn(target, id) {
+				ers = append(ers, im.newError(sc.Klass, "E5002", identifiersWithName("", id, it.simple), im.ident(sc, e.obj, e.uid), it.key))
 			}
 		}
 	}
