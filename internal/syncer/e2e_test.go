@@ -11,9 +11,9 @@ import (
 
 // pair is a source and a destination emulator with clients.
 type pair struct {
-	src, dst       *emulatortest.Server
-	srcCl, dstCl   *dhis2.Client
-	state          *MemoryState
+	src, dst     *emulatortest.Server
+	srcCl, dstCl *dhis2.Client
+	state        *MemoryState
 }
 
 func newPair(t testing.TB, srcOpts, dstOpts emulator.Options) *pair {
