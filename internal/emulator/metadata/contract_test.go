@@ -254,7 +254,7 @@ func TestFixtureEdgeCases(t *testing.T) {
 			}},
 		{name: "username taken with CREATE (E4054)", version: "2.42", admin: true, file: dxf2 + "user_duplicate_username.json",
 			params: []string{"importStrategy", "CREATE", "atomicMode", "NONE"}, status: StatusWarning,
-			codes: map[string]int{"E4054": 2, "E5003": 1}, persists: map[string]int{"users": 1}},
+			codes: map[string]int{"E4054": 2, "E5003": 3}, persists: map[string]int{"users": 0}},
 		{name: "duplicate username in payload (E5003)", version: "2.42", file: dxf2 + "user_duplicate_username.json",
 			params: []string{"atomicMode", "NONE"}, status: StatusWarning, codes: map[string]int{"E5003": 1},
 			persists: map[string]int{"users": 1}},
