@@ -42,7 +42,7 @@ func TestSharingShapes(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		version, body string
-		check        func(t *testing.T, owner, all map[string]any)
+		check         func(t *testing.T, owner, all map[string]any)
 	}{
 		{"2.35", deWithLegacySharing, func(t *testing.T, owner, all map[string]any) {
 			// 2.35 persists publicAccess/user/userGroupAccesses on data elements but not externalAccess
