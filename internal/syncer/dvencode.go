@@ -95,14 +95,16 @@ func appendDataValue(b []byte, v *dataValue) []byte {
 // value, so that a chunk is held compressed (about a tenth of its JSON).
 type dvPayload struct {
 	buf   bytes.Buffer
-	zw    *gzip.Writer
+	zw    *gzip.Writer // nil: uncompressed
 	tmp   []byte
 	count int
 }
 
-func newDVPayload() *dvPayload {
+func newDVPayload(compress bool) *dvPayload {
 	p := &dvPayload{}
-	p.zw, _ = gzip.NewWriterLevel(&p.buf, gzip.BestSpeed)
+	if compress {
+		p.zw, _ = gzip.NewWriterLevel(&p.buf, gzip.BestSpeed)
+	}
 	p.tmp = append(p.tmp[:0], `{"dataValues":[`...)
 	return p
 }
@@ -121,14 +123,20 @@ func (p *dvPayload) add(v *dataValue) {
 
 func (p *dvPayload) flush() {
 	// Writes to a bytes.Buffer cannot fail.
-	_, _ = p.zw.Write(p.tmp)
+	if p.zw != nil {
+		_, _ = p.zw.Write(p.tmp)
+	} else {
+		p.buf.Write(p.tmp)
+	}
 	p.tmp = p.tmp[:0]
 }
 
-// bytes closes the document and returns the compressed body.
+// bytes closes the document and returns the (compressed) body.
 func (p *dvPayload) bytes() []byte {
 	p.tmp = append(p.tmp, "]}"...)
 	p.flush()
-	_ = p.zw.Close()
+	if p.zw != nil {
+		_ = p.zw.Close()
+	}
 	return p.buf.Bytes()
 }

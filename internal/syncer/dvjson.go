@@ -20,11 +20,14 @@ type dataValue struct {
 	FollowUp, Deleted    bool
 }
 
-// key identifies the value's cell: data element, period, org unit,
+// dvKey identifies a value's cell: data element, period, org unit,
 // category option combo, attribute option combo.
-func (v *dataValue) key() string {
-	return v.DE + "/" + v.PE + "/" + v.OU + "/" + v.COC + "/" + v.AOC
-}
+type dvKey struct{ DE, PE, OU, COC, AOC string }
+
+// String writes the key as de/pe/ou/coc/aoc.
+func (k dvKey) String() string { return k.DE + "/" + k.PE + "/" + k.OU + "/" + k.COC + "/" + k.AOC }
+
+func (v *dataValue) dvKey() dvKey { return dvKey{v.DE, v.PE, v.OU, v.COC, v.AOC} }
 
 // errBadJSON is wrapped by every syntax error of the data value reader.
 var errBadJSON = errors.New("malformed data value set JSON")

@@ -119,7 +119,7 @@ func TestDataValueRoundTrip(t *testing.T) {
 		in = append(in, dataValue{DE: "de", PE: "2024", OU: "ou", COC: "c", AOC: "a", Value: s, Comment: odd[(i+1)%len(odd)], StoredBy: s,
 			FollowUp: i%2 == 0, Deleted: i%3 == 0, Created: "2024-01-01T00:00:00.000"})
 	}
-	p := newDVPayload()
+	p := newDVPayload(true)
 	for i := range in {
 		p.add(&in[i])
 	}

@@ -133,12 +133,16 @@ type Options struct {
 	Progress Progress
 	// Now is the local clock for report timestamps; default time.Now.
 	Now func() time.Time
+	// Data configures the data scope (data.go); Tracker the tracker scope.
+	Data    DataOptions
+	Tracker TrackerOptions
 }
 
 func (o *Options) withDefaults() {
 	if len(o.Scopes) == 0 {
 		o.Scopes = []string{ScopeMetadata}
 	}
+	o.Scopes = expandScopes(o.Scopes)
 	if o.Overlap <= 0 {
 		o.Overlap = DefaultOverlap
 	}
@@ -193,11 +197,15 @@ func stageFor(scope string) Stage {
 	switch scope {
 	case ScopeMetadata:
 		return metadataStage{}
+	case ScopeData:
+		return dataStage{}
+	case ScopeTracker:
+		return trackerStage{}
 	}
 	return nil
 }
 
-func knownScopes() []string { return []string{ScopeMetadata} }
+func knownScopes() []string { return []string{ScopeMetadata, ScopeData, ScopeTracker, ScopeAll} }
 
 // Run is the shared context of one run's stages.
 type Run struct {
@@ -211,6 +219,8 @@ type Run struct {
 	// Start is the source's server time when the run began: the next
 	// cursor once the run succeeded.
 	Start time.Time
+
+	memCheckpoints *MemoryState // checkpoints when State keeps none
 }
 
 // Sync runs a synchronisation and returns its report. The report is
