@@ -2,7 +2,7 @@ package syncer
 
 import (
 	"fmt"
-		"strings"
+	"strings"
 	"time"
 
 	"github.com/d2sync/d2sync/internal/dhis2"

@@ -49,19 +49,19 @@ func (d deInfo) dropsZero(value string) bool {
 }
 
 type dataSetJSON struct {
-	ID              string `json:"id"`
-	Name            string `json:"name"`
-	PeriodType      string `json:"periodType"`
-	Workflow        *struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	PeriodType string `json:"periodType"`
+	Workflow   *struct {
 		ID string `json:"id"`
 	} `json:"workflow"`
 	DataSetElements []struct {
 		DataElement struct {
-			ID                 string `json:"id"`
-			Name               string `json:"name"`
-			ValueType          string `json:"valueType"`
-			AggregationType    string `json:"aggregationType"`
-			ZeroIsSignificant  bool   `json:"zeroIsSignificant"`
+			ID                string `json:"id"`
+			Name              string `json:"name"`
+			ValueType         string `json:"valueType"`
+			AggregationType   string `json:"aggregationType"`
+			ZeroIsSignificant bool   `json:"zeroIsSignificant"`
 		} `json:"dataElement"`
 	} `json:"dataSetElements"`
 }

@@ -2,7 +2,7 @@ package syncer
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"net/url"
 
 	"github.com/d2sync/d2sync/internal/dhis2"
@@ -22,7 +22,9 @@ type registration struct {
 
 type regKey struct{ DS, PE, OU, AOC string }
 
-func (r *registration) key() regKey { return regKey{r.DataSet, r.Period, r.OrgUnit, r.AttributeOptionCombo} }
+func (r *registration) key() regKey {
+	return regKey{r.DataSet, r.Period, r.OrgUnit, r.AttributeOptionCombo}
+}
 
 func (r *registration) completed() bool { return r.Completed == nil || *r.Completed }
 
@@ -341,4 +343,3 @@ func batches(s []string, n int) [][]string {
 	}
 	return out
 }
-

@@ -15,4 +15,6 @@ type trackerStage struct{}
 func (trackerStage) Name() string { return ScopeTracker }
 
 // Run implements Stage.
-func (trackerStage) Run(ctx context.Context, r *Run) error { return errors.New("tracker: not implemented yet") }
+func (trackerStage) Run(ctx context.Context, r *Run) error {
+	return errors.New("tracker: not implemented yet")
+}
