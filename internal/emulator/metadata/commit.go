@@ -1,6 +1,8 @@
 package metadata
 
 import (
+	"strings"
+
 	"github.com/d2sync/d2sync/internal/emulator/profile"
 )
 
@@ -82,6 +84,7 @@ func (im *importer) build(sc *Schema, e *entry) Object {
 		o = merged
 	}
 	o = im.store.withDefaults(sc, o)
+	setDefaultReferences(sc, o)
 	o["id"] = e.uid
 	if e.existing != nil {
 		if c, ok := e.existing["created"]; ok {
@@ -125,6 +128,32 @@ func (im *importer) build(sc *Schema, e *entry) Object {
 		}
 	}
 	return o
+}
+
+// defaultOf maps the default classes to their built-in objects.
+var defaultOf = map[string]string{
+	"CategoryCombo": DefaultCategoryComboUID, "DataElementCategoryCombo": DefaultCategoryComboUID,
+	"Category": DefaultCategoryUID, "DataElementCategory": DefaultCategoryUID,
+	"CategoryOption": DefaultCategoryOptionUID, "DataElementCategoryOption": DefaultCategoryOptionUID,
+	"CategoryOptionCombo": DefaultCategoryOptionComboUID, "DataElementCategoryOptionCombo": DefaultCategoryOptionComboUID,
+}
+
+// setDefaultReferences gives missing references to the category classes the
+// built-in default object, as DHIS2's preheat does (a data element without
+// categoryCombo gets bjDvmb4bfuf).
+func setDefaultReferences(sc *Schema, o Object) {
+	for _, p := range sc.Properties {
+		if p.Type != Reference || p.Embedded || !p.Persisted || !p.Owner || !defaultClasses[p.Klass] {
+			continue
+		}
+		if _, ok := o[p.Name]; ok {
+			continue
+		}
+		simple := p.Klass[strings.LastIndexByte(p.Klass, '.')+1:]
+		if uid := defaultOf[simple]; uid != "" {
+			o[p.Name] = ref(uid)
+		}
+	}
 }
 
 // setDefaultSharing gives a new shareable object the sharing DHIS2 assigns:
