@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -181,5 +182,25 @@ func TestDataValueConflictCodes(t *testing.T) {
 	}
 	if n := srv.WriteCounts().DataValues.Imported; n != 0 {
 		t.Fatalf("rejected values were imported: %d", n)
+	}
+}
+
+// TestDemoSeedEveryVersion loads the demo seed (newest shape) into every
+// emulated version through the transforms and the importer.
+func TestDemoSeedEveryVersion(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the demo seed 13 times")
+	}
+	for m := 30; m <= 42; m++ {
+		v := "2." + strconv.Itoa(m)
+		e, err := emulator.New(emulator.Options{Version: v, Seed: "demo"})
+		if err != nil {
+			t.Errorf("%s: %v", v, err)
+			continue
+		}
+		if st := e.Stats(); st.DataValues < 100_000 || st.Objects["organisationUnits"] < 500 {
+			t.Errorf("%s: %+v", v, st)
+		}
+		e.Close()
 	}
 }
