@@ -312,7 +312,7 @@ func (im *importer) finish() (*ImportReport, []WriteEvent) {
 			}
 		}
 	}
-	rep := &ImportReport{Status: StatusOK}
+	rep := &ImportReport{Status: StatusOK, omitEmptyArrays: im.minor() <= 34}
 	var evs []WriteEvent
 	commit := !hasErrors || !im.params.atomic()
 	if commit && !im.params.validate() {
