@@ -21,7 +21,7 @@ func TestSchemaGatesAgreeWithProfiles(t *testing.T) {
 		has := func(sc *Schema, name string) bool { _, ok := sc.Property(name); return ok }
 		persisted := func(sc *Schema, name string) bool { pr, ok := sc.Property(name); return ok && pr.Persisted }
 		checks := []struct {
-			what     string
+			what      string
 			got, want bool
 		}{
 			{"sharing{} persisted", persisted(de, "sharing"), p.Sharing != profile.SharingLegacy},
