@@ -2,7 +2,6 @@ package metadata
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -411,5 +410,3 @@ func cmpValues(typ PropertyType, a, b any, ci bool) int {
 	}
 	return strings.Compare(sa, sb)
 }
-
-func errorString(e error) string { return fmt.Sprint(e) }
