@@ -1,6 +1,8 @@
 package metadata
 
 import (
+	"strings"
+
 	"github.com/d2sync/d2sync/internal/emulator/profile"
 )
 
@@ -44,6 +46,7 @@ func (im *importer) commit() []WriteEvent {
 				o := im.build(b.schema, e)
 				ts.put(e.uid, o)
 				im.store.syncEmbeddedMetadata(b.schema, o, im.now)
+				im.store.mirrorEventVisualization(b.schema, o)
 				if e.password != "" {
 					im.store.passwords[e.uid] = hashPassword(e.uid, e.password)
 				}
@@ -82,6 +85,7 @@ func (im *importer) build(sc *Schema, e *entry) Object {
 		o = merged
 	}
 	o = im.store.withDefaults(sc, o)
+	setDefaultReferences(sc, o)
 	o["id"] = e.uid
 	if e.existing != nil {
 		if c, ok := e.existing["created"]; ok {
@@ -93,6 +97,11 @@ func (im *importer) build(sc *Schema, e *entry) Object {
 		if _, ok := o["sharing"]; !ok || im.params.SkipSharing {
 			if sh, ok := e.existing["sharing"]; ok {
 				o["sharing"] = sh
+			}
+		}
+		if im.params.SkipTranslation {
+			if tr, ok := e.existing["translations"]; ok {
+				o["translations"] = tr
 			}
 		}
 		if uc, ok := o["userCredentials"].(map[string]any); ok {
@@ -109,6 +118,8 @@ func (im *importer) build(sc *Schema, e *entry) Object {
 		}
 		if _, ok := o["sharing"]; !ok || im.params.SkipSharing {
 			im.store.setDefaultSharing(sc, o, im.userUID, "")
+		} else if sh, ok := o["sharing"].(map[string]any); ok && str(sh["owner"]) == "" {
+			sh["owner"] = im.userUID // a new object is owned by its creator
 		}
 		if uc, ok := o["userCredentials"].(map[string]any); ok && str(uc["id"]) == "" {
 			uc["id"] = credentialsUID(e.uid)
@@ -125,6 +136,32 @@ func (im *importer) build(sc *Schema, e *entry) Object {
 		}
 	}
 	return o
+}
+
+// defaultOf maps the default classes to their built-in objects.
+var defaultOf = map[string]string{
+	"CategoryCombo": DefaultCategoryComboUID, "DataElementCategoryCombo": DefaultCategoryComboUID,
+	"Category": DefaultCategoryUID, "DataElementCategory": DefaultCategoryUID,
+	"CategoryOption": DefaultCategoryOptionUID, "DataElementCategoryOption": DefaultCategoryOptionUID,
+	"CategoryOptionCombo": DefaultCategoryOptionComboUID, "DataElementCategoryOptionCombo": DefaultCategoryOptionComboUID,
+}
+
+// setDefaultReferences gives missing references to the category classes the
+// built-in default object, as DHIS2's preheat does (a data element without
+// categoryCombo gets bjDvmb4bfuf).
+func setDefaultReferences(sc *Schema, o Object) {
+	for _, p := range sc.Properties {
+		if p.Type != Reference || p.Embedded || !p.Persisted || !p.Owner || !defaultClasses[p.Klass] {
+			continue
+		}
+		if _, ok := o[p.Name]; ok {
+			continue
+		}
+		simple := p.Klass[strings.LastIndexByte(p.Klass, '.')+1:]
+		if uid := defaultOf[simple]; uid != "" {
+			o[p.Name] = ref(uid)
+		}
+	}
 }
 
 // setDefaultSharing gives a new shareable object the sharing DHIS2 assigns:
@@ -198,6 +235,29 @@ func (s *Store) syncEmbeddedMetadata(sc *Schema, o Object, now string) {
 			ts.put(uid, s.withDefaults(isc, cp))
 		}
 	}
+}
+
+// mirrorEventVisualization stores event reports and event charts also as
+// event visualizations from 2.38 on, where both live in the
+// eventvisualization table (EventReport.hbm.xml maps it).
+func (s *Store) mirrorEventVisualization(sc *Schema, o Object) {
+	if sc.Singular != "eventReport" && sc.Singular != "eventChart" {
+		return
+	}
+	ts := s.types["eventVisualizations"]
+	if ts == nil {
+		return
+	}
+	ev := s.normalizeObject(ts.schema, o, "UID")
+	for _, k := range []string{"id", "created", "lastUpdated", "createdBy", "lastUpdatedBy", "sharing"} {
+		if v, ok := o[k]; ok {
+			ev[k] = deepCopy(v)
+		}
+	}
+	if _, ok := ev["type"]; !ok {
+		ev["type"] = o["type"]
+	}
+	ts.put(str(o["id"]), s.withDefaults(ts.schema, ev))
 }
 
 // applySingleUserGroups applies user.userGroups when exactly one user was

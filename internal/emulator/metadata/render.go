@@ -317,6 +317,9 @@ func (s *Store) buildInverse(sc *Schema, prop string) map[string][]any {
 	if !ok {
 		return idx
 	}
+	if p.Embedded {
+		return s.buildEmbeddedInverse(sc, p)
+	}
 	target, ok := s.schemas.ByKlass(p.RefKlass())
 	if !ok || s.types[target.Plural] == nil {
 		return idx
@@ -332,11 +335,48 @@ func (s *Store) buildInverse(sc *Schema, prop string) map[string][]any {
 	ts := s.types[target.Plural]
 	for _, ouid := range ts.sortedUIDs() {
 		o := ts.objs[ouid]
-		if p.Embedded && q.Embedded {
-			continue
-		}
 		for _, id := range refsOf(q, o[q.Name]) {
 			idx[id] = append(idx[id], ref(ouid))
+		}
+	}
+	return idx
+}
+
+// buildEmbeddedInverse computes a non-owner collection of embedded items
+// (dataElement.dataSetElements): the items of the owning type's collection
+// of the same class whose reference points at the object.
+func (s *Store) buildEmbeddedInverse(sc *Schema, p *Property) map[string][]any {
+	idx := map[string][]any{}
+	isc, ok := s.schemas.ByKlass(p.ItemKlass)
+	if !ok {
+		return idx
+	}
+	var back string
+	for _, q := range isc.Properties {
+		if q.Type == Reference && q.Klass == sc.Klass {
+			back = q.Name
+		}
+	}
+	if back == "" {
+		return idx
+	}
+	for _, owner := range s.schemas.Metadata() {
+		ts := s.types[owner.Plural]
+		if ts == nil || owner == sc {
+			continue
+		}
+		for _, q := range owner.Properties {
+			if !q.Owner || !q.Embedded || !q.Collection() || q.ItemKlass != p.ItemKlass {
+				continue
+			}
+			for _, ouid := range ts.sortedUIDs() {
+				for _, it := range asAnyList(ts.objs[ouid][q.Name]) {
+					m, _ := it.(map[string]any)
+					if id := refID(m[back]); id != "" {
+						idx[id] = append(idx[id], m)
+					}
+				}
+			}
 		}
 	}
 	return idx
