@@ -112,7 +112,7 @@ func (d *dataRun) fail(f Failure) {
 }
 
 func (d *dataRun) run(ctx context.Context) error {
-	if err := d.opts.validate(); err != nil {
+	if err := d.opts.Validate(); err != nil {
 		return err
 	}
 	if d.writes && !d.r.Dest.Me.CanImportData() {

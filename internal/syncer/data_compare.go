@@ -262,7 +262,9 @@ func (cc *chunkCompare) compare(src []*dataValue, dst map[dvKey]*dataValue, extr
 	}
 	if extras {
 		for k, d := range dst {
-			if seen[k] {
+			if seen[k] || cc.deleted[k] {
+				// Values deleted on the source are pending deletions,
+				// counted when the deletions are applied or skipped.
 				continue
 			}
 			t.Values.Dest++
@@ -270,11 +272,8 @@ func (cc *chunkCompare) compare(src []*dataValue, dst map[dvKey]*dataValue, extr
 			b := bk(d)
 			b.dstN++
 			b.dstH += cc.cmp.hash(d, cc.cmp.dstLoc, true)
-			note := "destination value " + quoteValue(d.Value) + ", absent from the source"
-			if cc.deleted[k] {
-				note = "destination value " + quoteValue(d.Value) + ", deleted on the source (deletion not propagated)"
-			}
-			t.detail(VerifyDetail{Kind: "extra", UID: k.String(), Name: cc.des[d.DE].Name, Note: note})
+			t.detail(VerifyDetail{Kind: "extra", UID: k.String(), Name: cc.des[d.DE].Name,
+				Note: "destination value " + quoteValue(d.Value) + ", absent from the source"})
 		}
 	}
 	for _, b := range buckets {

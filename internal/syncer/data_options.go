@@ -18,6 +18,9 @@ const (
 	DefaultChunkValues = 20_000
 	// DefaultDataWorkers is the number of streams processed in parallel.
 	DefaultDataWorkers = 3
+	// DefaultAsyncValues is the size from which a chunk is imported as an
+	// async job: only chunks that could not be split reach it.
+	DefaultAsyncValues = 50_000
 )
 
 // DataOptions select and tune the aggregate data scope. The zero value
@@ -47,9 +50,9 @@ type DataOptions struct {
 	// NoGzip sends import bodies uncompressed (DHIS2 detects gzip by its
 	// magic bytes; compression keeps bodies under proxy limits).
 	NoGzip bool
-	// AsyncValues is the number of values above which an import is sent
-	// with async=true and its job polled; 0 means never (chunks are sized
-	// to finish well within a proxy's timeout).
+	// AsyncValues is the number of values from which an import is sent
+	// with async=true and its job polled (so that a proxy's timeout cannot
+	// cut it); 0 means never. The CLI passes DefaultAsyncValues.
 	AsyncValues int
 }
 
@@ -62,8 +65,8 @@ func (o *DataOptions) withDefaults() {
 	}
 }
 
-// validate checks the filters, one message per problem.
-func (o *DataOptions) validate() error {
+// Validate checks the filters, one message per problem.
+func (o *DataOptions) Validate() error {
 	for _, list := range []struct {
 		name string
 		ids  []string
@@ -81,6 +84,9 @@ func (o *DataOptions) validate() error {
 	}
 	if len(o.Periods) > 0 && (o.StartDate != "" || o.EndDate != "") {
 		return fmt.Errorf("--periods and --start-date/--end-date exclude each other")
+	}
+	if o.ChunkValues < 0 || o.Workers < 0 || o.AsyncValues < 0 {
+		return fmt.Errorf("--chunk-values, --workers and --async-values must not be negative")
 	}
 	if (o.StartDate == "") != (o.EndDate == "") {
 		return fmt.Errorf("--start-date and --end-date go together")

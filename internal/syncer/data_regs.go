@@ -237,7 +237,9 @@ func (d *dataRun) applyDeletes(ctx context.Context) error {
 		reason = fmt.Sprintf("more than %d values to delete in one stream", maxPendingDeletes)
 	case d.r.Opts.MaxDelete >= 0 && n > d.r.Opts.MaxDelete:
 		reason = fmt.Sprintf("%d values to delete exceed --max-delete %d", n, d.r.Opts.MaxDelete)
-	case d.r.Opts.MaxDeletePercent >= 0 && total > 0 && float64(n)*100/float64(total) > d.r.Opts.MaxDeletePercent:
+	case !d.incremental && d.r.Opts.MaxDeletePercent >= 0 && total > 0 && float64(n)*100/float64(total) > d.r.Opts.MaxDeletePercent:
+		// The share is measured on a full pass only: an incremental one
+		// reads the changed values, not the data set.
 		reason = fmt.Sprintf("%d values to delete are more than %g%% of the %d values", n, d.r.Opts.MaxDeletePercent, total)
 	}
 	if reason != "" {
