@@ -86,12 +86,16 @@ func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool,
 		}
 	}
 	rejected := map[dvKey]bool{}
+	var unknown error
 	for round := 0; d.writes && len(toSend) > 0; round++ {
 		if round == maxSendRounds {
+			if unknown != nil {
+				return fmt.Errorf("%d values: %w", len(toSend), unknown)
+			}
 			sr.stillDifferent(toSend)
 			break
 		}
-		if err := sr.send(ctx, toSend, rejected); err != nil {
+		if unknown, err = sr.send(ctx, toSend, rejected); err != nil {
 			return err
 		}
 		if dst, err = readDest(); err != nil {
@@ -155,7 +159,7 @@ func (sr *streamRun) stillDifferent(vs []*dataValue) {
 			break
 		}
 		sr.d.fail(Failure{Type: "dataValues", UID: v.dvKey().String(), Message: fmt.Sprintf(
-			"%s: the destination accepted the import but still holds another value after %d attempts", describeValue(v), maxSendRounds)})
+			"%s: the destination reported the import without conflict but still holds another value after %d attempts", describeValue(v), maxSendRounds)})
 	}
 }
 
@@ -186,24 +190,27 @@ func (sr *streamRun) collectDeletes(tombs map[dvKey]bool, dst map[dvKey]*dataVal
 const maxPendingDeletes = 100_000
 
 // send imports values into the destination and records what it refused.
-// An unknown outcome is not an error: the caller reads the chunk back.
-func (sr *streamRun) send(ctx context.Context, vs []*dataValue, rejected map[dvKey]bool) error {
+// An import whose outcome is unknown (the answer was lost after the body
+// was sent) is returned as unknown, not as an error: the caller reads the
+// chunk back and sends again what is missing. Any other failure (after
+// the client's retries) is an error.
+func (sr *streamRun) send(ctx context.Context, vs []*dataValue, rejected map[dvKey]bool) (unknown, err error) {
 	d := sr.d
 	for _, v := range vs {
 		if !sr.s.ds.elements[v.DE].isFile() {
 			continue
 		}
 		if err := d.ensureFile(ctx, v); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	res, err := d.importValues(ctx, vs, nil)
 	if err != nil {
-		if errors.Is(err, dhis2.ErrUnknownOutcome) || dhis2.IsTransient(err) {
-			d.log(slog.LevelWarn, "data.import.unknown", fmt.Sprintf("%s: outcome unknown (%v); reading the chunk back", sr.s.name, err))
-			return nil
+		if isUnknown(err) {
+			d.log(slog.LevelWarn, "data.import.unknown", fmt.Sprintf("%s: %d values, outcome unknown; reading the chunk back", sr.s.name, len(vs)))
+			return err, nil
 		}
-		return err
+		return nil, fmt.Errorf("destination: import %d values: %w", len(vs), err)
 	}
 	t := &sr.cp.Tally
 	t.Writes.Created += res.Stats.Created
@@ -213,7 +220,7 @@ func (sr *streamRun) send(ctx context.Context, vs []*dataValue, rejected map[dvK
 	d.log(slog.LevelDebug, "data.chunk.imported", fmt.Sprintf("%s chunk %d: %d values sent, %s", sr.s.name, sr.chunk, len(vs), res.Summary()),
 		slog.String("stream", sr.s.name), slog.Int("values", len(vs)))
 	sr.conflicts(res, vs, rejected)
-	return nil
+	return nil, nil
 }
 
 // conflicts records each value the destination refused, with DHIS2's code.
