@@ -105,6 +105,9 @@ func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool,
 		toSend = withoutRejected(toSend, rejected)
 	}
 	sr.cc.compare(src.live, dst, full, t)
+	if err := sr.approvals(ctx, src.live); err != nil {
+		return err
+	}
 	d.r.Opts.Progress.Step(ScopeData, int64(len(src.live)), -1, "values")
 	return nil
 }

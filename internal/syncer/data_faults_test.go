@@ -2,6 +2,7 @@ package syncer
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -131,11 +132,23 @@ func TestDataConflictsPartial(t *testing.T) {
 
 func patchJSON(t *testing.T, p *dataPair, path, body string) (int, string) {
 	t.Helper()
-	resp := p.dst.Do(t, "PATCH", path, strings.NewReader(body))
+	return patchJSONTo(t, p, false, path, body)
+}
+
+// patchJSONTo sends a JSON Patch to the source or the destination.
+func patchJSONTo(t *testing.T, p *dataPair, source bool, path, body string) (int, string) {
+	t.Helper()
+	s := p.dst
+	if source {
+		s = p.src
+	}
+	req := s.Request(t, "PATCH", path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json-patch+json")
+	resp, err := s.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer resp.Body.Close()
-	b := new(strings.Builder)
-	_, _ = strings.NewReader("").WriteTo(b)
-	buf := make([]byte, 4096)
-	n, _ := resp.Body.Read(buf)
-	return resp.StatusCode, string(buf[:n])
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
