@@ -67,6 +67,7 @@ type dataRun struct {
 	requests    int
 	companion   map[string]*verifyCounts // min-max, lock exceptions, approvals
 	noApprovals bool                     // a side does not allow approvals
+	files       map[string]string        // file resources known on the destination: UID → destination UID
 }
 
 // pendingDelete is a value deleted on the source, to delete on the

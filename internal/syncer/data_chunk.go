@@ -50,7 +50,7 @@ func (sr *streamRun) processUnbounded(ctx context.Context, n *ouNode) error {
 func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool, limit int) error {
 	d := sr.d
 	sr.chunk++
-	src, err := d.readSource(ctx, d.sourceQuery(sr.s.ds, n, children), limit)
+	src, err := d.readSource(ctx, sr.s.ds, d.sourceQuery(sr.s.ds, n, children), limit)
 	if err != nil {
 		return err
 	}
@@ -295,13 +295,16 @@ func (d *dataRun) count(requests int) {
 // readSource reads a chunk from the source: live values mapped to the
 // destination's UIDs, and deleted ones. With limit > 0 a chunk holding
 // more values ends with errChunkTooBig.
-func (d *dataRun) readSource(ctx context.Context, q url.Values, limit int) (*chunkData, error) {
+func (d *dataRun) readSource(ctx context.Context, ds *dsInfo, q url.Values, limit int) (*chunkData, error) {
 	var out *chunkData
 	err := d.retryRead(ctx, "source", func() error {
 		out = &chunkData{tombs: map[dvKey]bool{}, keys: map[dvKey]struct{}{}}
 		return d.stream(ctx, d.src, q, func(v *dataValue) error {
 			d.mapValue(v)
 			d.fixTimes(v)
+			if m, ok := d.ids[v.Value]; ok && ds.elements[v.DE].isFile() {
+				v.Value = m // a file resource uploaded under another UID
+			}
 			k := v.dvKey()
 			out.keys[k] = struct{}{}
 			if v.Deleted {
