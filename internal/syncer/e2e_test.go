@@ -4,8 +4,8 @@ import (
 	"context"
 	"net/http/httptest"
 	"os"
-	"sync"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
