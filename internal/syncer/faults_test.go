@@ -190,6 +190,7 @@ func TestInstanceProblemsAreClearAndWriteNothing(t *testing.T) {
 			if err == nil || rep.Status != StatusFailed {
 				t.Fatalf("status %s, err %v: want FAILED with an error", rep.Status, err)
 			}
+			t.Logf("message: %v", err)
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("message %q lacks %q", err.Error(), w)
