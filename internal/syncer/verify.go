@@ -131,6 +131,10 @@ func explain(in verifyInput, typ string, diffs []transform.PropertyDiff, src, ds
 			reasons[top+": the destination's default value (the source object leaves it unset)"] = true
 			continue
 		}
+		if d.Path == "sharing.owner" && ownerFilled(src, dst) {
+			reasons["sharing.owner: the source object has no owner, so the destination made the importing user its owner"] = true
+			continue
+		}
 		if d.Path == "created" {
 			reasons["created: the destination keeps the creation date of an object it already had (DHIS2 takes it from the payload only when it creates the object)"] = true
 			continue
@@ -139,7 +143,7 @@ func explain(in verifyInput, typ string, diffs []transform.PropertyDiff, src, ds
 			reasons["disabled: created disabled by the users policy (create-disabled); enable it once its password is handed over"] = true
 			continue
 		}
-		reasons[d.Path+": not representable on the destination's DHIS2 version (dropped or rewritten by the conversion to its shape)"] = true
+		reasons[d.Path+": the destination's DHIS2 version does not store it in this form (dropped or rewritten when converting to its shape; see the warnings)"] = true
 	}
 	out := make([]string, 0, len(reasons))
 	for r := range reasons {

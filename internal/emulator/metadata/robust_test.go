@@ -3,6 +3,7 @@ package metadata
 import (
 	"bytes"
 	"net/url"
+	"sync"
 	"testing"
 
 	"github.com/d2sync/d2sync/internal/emulator/profile"
@@ -74,4 +75,35 @@ func FuzzImport(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestConcurrentUse runs imports, lists, exports and catalog lookups at the
+// same time (meaningful under -race).
+func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
+	s := newStore(t, "2.42")
+	payload := demoPayload(400)
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Go(func() {
+			if rep, err := s.ImportObjects(payload, DefaultImportParams()); err != nil || rep.Status != StatusOK {
+				t.Errorf("import: %v", err)
+			}
+		})
+		wg.Go(func() {
+			if _, err := s.List("dataElements", ListParams{Fields: "*", Filters: []string{"dataElementGroups.id:!null"}}); err != nil {
+				t.Error(err)
+			}
+			s.DataElement("deB00000001")
+			s.OrgUnitDescendants("ouB00000000")
+			var buf bytes.Buffer
+			if err := s.Export(&buf, ExportParams{}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if s.Count("dataElements") != len(payload["dataElements"]) {
+		t.Errorf("data elements %d", s.Count("dataElements"))
+	}
 }

@@ -17,6 +17,14 @@ func (im *importer) checkSchema(b *batch) {
 			}
 			ers = append(ers, im.checkProperty(b.schema, p, e)...)
 		}
+		if _, flat := b.schema.Property("password"); !flat && e.password != "" {
+			// ≤2.37: the password travels in userCredentials
+			if msg := passwordProblem(e.password, im.usernameOfEntry(e)); msg != "" {
+				er := im.newError(b.schema.Klass, "E4005", "password", msg)
+				er.ErrorKlass, er.ErrorProperty = "java.lang.String", "password"
+				ers = append(ers, er)
+			}
+		}
 		im.report(b, e, true, ers...)
 	}
 }
@@ -107,7 +115,9 @@ func usernameValid(u string) bool {
 
 var passwordDictionary = []string{"user", "admin", "system", "administrator", "username", "password", "login", "manager"}
 
-// passwordProblem applies DHIS2's default password rules (length 8–72, a
+// passwordProblem applies DHIS2's default password rules (E4005 reports the
+// reason in every version; up to 2.40 DHIS2 echoed the password itself, which
+// the emulator does not repeat) (length 8–72, a
 // digit, lower and upper case letters, a special character, no dictionary
 // word, not containing the username) and returns the failure message.
 func passwordProblem(pw, username string) string {
