@@ -45,6 +45,8 @@ func commands() []command {
 		{"emulate", "run the built-in DHIS2 emulator (tests, demos, fault drills)", runEmulate},
 		{"migrate", "create or upgrade the d2sync database", runMigrate},
 		{"probe", "check the connection and credentials to a DHIS2 instance", runProbe},
+		{"sync", "replicate a DHIS2 instance into another and verify the copy", runSync},
+		{"verify", "compare two DHIS2 instances without writing (like rclone check)", runVerify},
 	}
 }
 

@@ -132,8 +132,7 @@ func printProbe(w io.Writer, c *dhis2.Client, si *dhis2.SystemInfo, me *dhis2.Me
 	if si.ServerDate.IsZero() {
 		row("Server date", orDash(si.ServerDateRaw))
 	} else {
-		skew := si.ServerDate.Sub(now).Round(time.Second)
-		row("Server date", fmt.Sprintf("%s (clock difference with this machine: %+v)", si.ServerDate.In(si.Location).Format("2006-01-02 15:04:05 MST"), skew))
+		row("Server date", si.ServerDate.In(si.Location).Format("2006-01-02 15:04:05 MST")+" ("+clockSkew(si.ServerDate.Sub(now))+")")
 	}
 	user := me.Username
 	if me.Name != "" {
@@ -143,6 +142,18 @@ func printProbe(w io.Writer, c *dhis2.Client, si *dhis2.SystemInfo, me *dhis2.Me
 	row("Metadata import", authorityLine(me, me.CanImportMetadata(), "F_METADATA_IMPORT"))
 	row("Data import", authorityLine(me, me.CanImportData(), "F_DATAVALUE_ADD"))
 	tw.Flush()
+}
+
+// clockSkew describes the server clock relative to this machine.
+func clockSkew(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d > -2*time.Second && d < 2*time.Second:
+		return "in step with this machine's clock"
+	case d > 0:
+		return fmt.Sprintf("%s ahead of this machine's clock", d)
+	}
+	return fmt.Sprintf("%s behind this machine's clock", -d)
 }
 
 func authorityLine(me *dhis2.Me, ok bool, auth string) string {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/d2sync/d2sync/internal/emulator"
 )
@@ -42,7 +43,7 @@ func TestProbe(t *testing.T) {
 	}{
 		{name: "admin", args: []string{"--url", srv.URL + "/"},
 			env:  map[string]string{"D2SYNC_SOURCE_USERNAME": "admin", "D2SYNC_SOURCE_PASSWORD": "district"},
-			code: ExitOK, stdout: []string{"Version:", "2.40.3.1", "Africa/Freetown", "Probe test", "User:", "admin", "Metadata import: yes (ALL)", "Data import: yes (ALL)"}},
+			code: ExitOK, stdout: []string{"Version:", "2.40.3.1", "Africa/Freetown", "in step with this machine's clock", "Probe test", "User:", "admin", "Metadata import: yes (ALL)", "Data import: yes (ALL)"}},
 		{name: "destination without import authority", args: []string{"--dest", "--url", srv.URL},
 			env:  map[string]string{"D2SYNC_DEST_USERNAME": "reader", "D2SYNC_DEST_PASSWORD": "Reader-pw-1", "D2SYNC_SOURCE_TOKEN": "ignored"},
 			code: ExitOK, stdout: []string{"(destination)", "reader", "Metadata import: no: the user lacks F_METADATA_IMPORT"}},
@@ -110,5 +111,24 @@ func TestProbeViaMain(t *testing.T) {
 	code := Main(context.Background(), []string{"d2sync", "probe", "--url", srv.URL}, getenv, strings.NewReader(""), &out, &errOut)
 	if code != ExitFailed || !strings.Contains(errOut.String(), "answered with a login page") {
 		t.Fatalf("exit %d stderr %q", code, errOut.String())
+	}
+}
+
+func TestClockSkew(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "in step with this machine's clock"},
+		{1400 * time.Millisecond, "in step with this machine's clock"},
+		{-1400 * time.Millisecond, "in step with this machine's clock"},
+		{3 * time.Minute, "3m0s ahead of this machine's clock"},
+		{-10 * time.Minute, "10m0s behind this machine's clock"},
+	}
+	for _, tt := range tests {
+		if got := clockSkew(tt.d); got != tt.want {
+			t.Errorf("clockSkew(%s) = %q, want %q", tt.d, got, tt.want)
+		}
 	}
 }

@@ -22,6 +22,7 @@ type authTransport struct {
 	userAgent string
 }
 
+// RoundTrip sends req with credentials only when it targets the instance.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Del("Authorization")
@@ -61,12 +62,14 @@ func newHostJar(origin string) *hostJar {
 	return &hostJar{origin: origin, jar: j}
 }
 
+// SetCookies stores cookies set by the DHIS2 origin only.
 func (j *hostJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 	if originOf(u) == j.origin {
 		j.jar.SetCookies(u, cookies)
 	}
 }
 
+// Cookies returns the session cookies for requests to the DHIS2 origin.
 func (j *hostJar) Cookies(u *url.URL) []*http.Cookie {
 	if originOf(u) != j.origin {
 		return nil

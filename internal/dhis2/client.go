@@ -55,6 +55,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Token != "" && strings.ContainsAny(cfg.Token, " \t\r\n") {
 		return nil, c.configError(errors.New("the token contains spaces or line breaks: paste only the token (d2pat_… or d2p_…)"))
 	}
+	if cfg.Token != "" {
+		for _, w := range CheckToken(cfg.Token) {
+			c.log.Warn("the DHIS2 token looks wrong", slog.String("problem", w))
+		}
+	}
 	rt, err := c.transport()
 	if err != nil {
 		return nil, c.configError(err)

@@ -595,3 +595,30 @@ func TestContextCancel(t *testing.T) {
 		t.Fatalf("err = %v, want canceled", err)
 	}
 }
+
+func TestStreamAcceptsNonJSONBodies(t *testing.T) {
+	t.Parallel()
+	bodies := map[string][2]string{
+		"adx": {"application/adx+xml", `<?xml version="1.0"?><adx xmlns="urn:ihe:qrph:adx:2015"></adx>`},
+		"xml": {"", `<?xml version="1.0"?><dataValueSet/>`},
+		"csv": {"application/csv", "dataelement,period,orgunit\n"},
+	}
+	b := setup(t, func(w http.ResponseWriter, r *http.Request) {
+		v := bodies[r.URL.Query().Get("format")]
+		if v[0] != "" {
+			w.Header().Set("Content-Type", v[0])
+		}
+		_, _ = io.WriteString(w, v[1])
+	}, nil)
+	for name, v := range bodies {
+		rc, err := b.client.Stream(context.Background(), "dataValueSets", map[string][]string{"format": {name}})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil || string(got) != v[1] {
+			t.Errorf("%s: got %q, %v", name, got, err)
+		}
+	}
+}

@@ -7,171 +7,6 @@ import (
 	"strings"
 )
 
-// Wire shapes of import reports, summaries and job references. Fields that
-// several shapes share are decoded from the same object in parseReport.
-
-type statsJSON struct {
-	Created int  `json:"created"`
-	Updated int  `json:"updated"`
-	Deleted int  `json:"deleted"`
-	Ignored int  `json:"ignored"`
-	Total   *int `json:"total"`
-}
-
-func (s *statsJSON) stats() ImportStats {
-	if s == nil {
-		return ImportStats{}
-	}
-	st := ImportStats{Created: s.Created, Updated: s.Updated, Deleted: s.Deleted, Ignored: s.Ignored}
-	st.Total = st.Created + st.Updated + st.Deleted + st.Ignored
-	if s.Total != nil {
-		st.Total = *s.Total
-	}
-	return st
-}
-
-type importCountJSON struct {
-	Imported int `json:"imported"`
-	Updated  int `json:"updated"`
-	Ignored  int `json:"ignored"`
-	Deleted  int `json:"deleted"`
-}
-
-func (c *importCountJSON) stats() ImportStats {
-	if c == nil {
-		return ImportStats{}
-	}
-	return ImportStats{Created: c.Imported, Updated: c.Updated, Deleted: c.Deleted, Ignored: c.Ignored,
-		Total: c.Imported + c.Updated + c.Deleted + c.Ignored}
-}
-
-type errorReportJSON struct {
-	Message       string          `json:"message"`
-	MainKlass     string          `json:"mainKlass"`
-	MainID        string          `json:"mainId"`
-	ErrorKlass    string          `json:"errorKlass"`
-	ErrorProperty string          `json:"errorProperty"`
-	ErrorCode     string          `json:"errorCode"`
-	Value         json.RawMessage `json:"value"`
-}
-
-type objectReportJSON struct {
-	Klass        string            `json:"klass"`
-	Index        *int              `json:"index"`
-	UID          string            `json:"uid"`
-	ErrorReports []errorReportJSON `json:"errorReports"`
-}
-
-type typeReportJSON struct {
-	Klass         string             `json:"klass"`
-	Stats         *statsJSON         `json:"stats"`
-	ObjectReports []objectReportJSON `json:"objectReports"`
-}
-
-type trackerErrorJSON struct {
-	Message     string `json:"message"`
-	ErrorCode   string `json:"errorCode"`
-	TrackerType string `json:"trackerType"`
-	UID         string `json:"uid"`
-}
-
-type validationReportJSON struct {
-	ErrorReports   []trackerErrorJSON `json:"errorReports"`
-	WarningReports []trackerErrorJSON `json:"warningReports"`
-}
-
-type bundleReportJSON struct {
-	TypeReportMap map[string]struct {
-		TrackerType   string     `json:"trackerType"`
-		Stats         *statsJSON `json:"stats"`
-		ObjectReports []struct {
-			TrackerType  string             `json:"trackerType"`
-			UID          string             `json:"uid"`
-			Index        *int               `json:"index"`
-			ErrorReports []trackerErrorJSON `json:"errorReports"`
-		} `json:"objectReports"`
-	} `json:"typeReportMap"`
-}
-
-type conflictJSON struct {
-	Object    string            `json:"object"`
-	Objects   map[string]string `json:"objects"`
-	Value     string            `json:"value"`
-	ErrorCode string            `json:"errorCode"`
-	Property  string            `json:"property"`
-	Indexes   []int             `json:"indexes"`
-}
-
-type summaryJSON struct {
-	ResponseType    string           `json:"responseType"`
-	Status          string           `json:"status"`
-	Description     string           `json:"description"`
-	Reference       string           `json:"reference"`
-	ImportCount     *importCountJSON `json:"importCount"`
-	Conflicts       []conflictJSON   `json:"conflicts"`
-	RejectedIndexes []int            `json:"rejectedIndexes"`
-	Enrollments     *summariesJSON   `json:"enrollments"`
-	Events          *summariesJSON   `json:"events"`
-	Relationships   *summariesJSON   `json:"relationships"`
-}
-
-type summariesJSON struct {
-	Status          string        `json:"status"`
-	Imported        int           `json:"imported"`
-	Updated         int           `json:"updated"`
-	Deleted         int           `json:"deleted"`
-	Ignored         int           `json:"ignored"`
-	Total           *int          `json:"total"`
-	ImportSummaries []summaryJSON `json:"importSummaries"`
-}
-
-func (s *summariesJSON) stats() ImportStats {
-	st := ImportStats{Created: s.Imported, Updated: s.Updated, Deleted: s.Deleted, Ignored: s.Ignored}
-	st.Total = st.Created + st.Updated + st.Deleted + st.Ignored
-	if s.Total != nil && *s.Total > st.Total {
-		st.Total = *s.Total
-	}
-	return st
-}
-
-// reportJSON is the union of the fields that identify a report's shape.
-type reportJSON struct {
-	ResponseType string `json:"responseType"`
-	Status       string `json:"status"`
-	Message      string `json:"message"`
-	Description  string `json:"description"`
-
-	Stats       *statsJSON       `json:"stats"`
-	TypeReports []typeReportJSON `json:"typeReports"`
-
-	ValidationReport        *validationReportJSON `json:"validationReport"`
-	TrackerValidationReport *validationReportJSON `json:"trackerValidationReport"`
-	BundleReport            *bundleReportJSON     `json:"bundleReport"`
-
-	ImportCount     *importCountJSON `json:"importCount"`
-	ImportSummaries []summaryJSON    `json:"importSummaries"`
-
-	Type         string `json:"type"`
-	LastImported string `json:"lastImported"`
-
-	UID          string            `json:"uid"`
-	Klass        string            `json:"klass"`
-	ErrorReports []errorReportJSON `json:"errorReports"`
-
-	ID                       string `json:"id"`
-	JobType                  string `json:"jobType"`
-	RelativeNotifierEndpoint string `json:"relativeNotifierEndpoint"`
-	Location                 string `json:"location"`
-}
-
-// jobRef references an async import job.
-type jobRef struct {
-	ID       string
-	JobType  string // e.g. METADATA_IMPORT; empty for tracker jobs
-	Tracker  bool   // a new-tracker job (/api/tracker/jobs/{id})
-	Endpoint string // relativeNotifierEndpoint as sent
-}
-
 var errNotReport = errors.New("not an import report")
 
 // ParseImportResult parses the body of an import response of any DHIS2
@@ -198,7 +33,7 @@ func parseImportBody(kind ImportKind, httpStatus int, body []byte) (*ImportResul
 		return nil, nil, fmt.Errorf("parse import response: %w", err)
 	}
 	res := &ImportResult{Kind: kind, HTTPStatus: httpStatus}
-	obj := top
+	obj, raw := top, body
 	var wm webMessage
 	if _, ok := top["httpStatusCode"]; ok || top["httpStatus"] != nil {
 		if err := json.Unmarshal(body, &wm); err != nil {
@@ -206,14 +41,14 @@ func parseImportBody(kind ImportKind, httpStatus int, body []byte) (*ImportResul
 		}
 		res.Wrapped = true
 		res.Message = wm.Message
-		obj = nil
+		obj, raw = nil, wm.Response
 		if len(wm.Response) > 0 && wm.Response[0] == '{' {
 			if err := json.Unmarshal(wm.Response, &obj); err != nil {
 				return nil, nil, fmt.Errorf("parse WebMessage response: %w", err)
 			}
 		}
 	}
-	job, err := parseReport(res, obj, &wm)
+	job, err := parseReport(res, obj, raw, &wm)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -225,8 +60,9 @@ func parseImportBody(kind ImportKind, httpStatus int, body []byte) (*ImportResul
 }
 
 // parseReport fills res from a report object (the body, or the
-// WebMessage's response). A nil obj means a WebMessage without report.
-func parseReport(res *ImportResult, obj map[string]json.RawMessage, wm *webMessage) (*jobRef, error) {
+// WebMessage's response): obj holds its members, raw its JSON. A nil obj
+// means a WebMessage without report.
+func parseReport(res *ImportResult, obj map[string]json.RawMessage, raw []byte, wm *webMessage) (*jobRef, error) {
 	if obj == nil {
 		if !res.Wrapped {
 			return nil, errNotReport
@@ -238,7 +74,6 @@ func parseReport(res *ImportResult, obj map[string]json.RawMessage, wm *webMessa
 		}
 		return nil, nil
 	}
-	raw, _ := json.Marshal(obj)
 	var r reportJSON
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return nil, fmt.Errorf("parse import report: %w", err)
@@ -395,88 +230,6 @@ func trackerError(e trackerErrorJSON, index *int) ImportError {
 		ie.Index = *index
 	}
 	return ie
-}
-
-// parseSummaries handles old-tracker ImportSummaries: top-level counts are
-// the result's Stats; nested enrollment/event summaries add to TypeStats.
-func parseSummaries(res *ImportResult, s *summariesJSON) {
-	res.ResponseType = "ImportSummaries"
-	res.Status = normStatus(s.Status)
-	res.Stats = s.stats()
-	top := topTypeFor(res.Kind)
-	addTypeStats(res, top, res.Stats)
-	for i := range s.ImportSummaries {
-		walkSummary(res, &s.ImportSummaries[i], top)
-	}
-}
-
-// walkSummary collects errors and conflicts of one summary of type typ
-// and recurses into its nested summaries.
-func walkSummary(res *ImportResult, s *summaryJSON, typ string) {
-	if normStatus(s.Status) == StatusError {
-		msg := s.Description
-		if msg == "" && len(s.Conflicts) > 0 {
-			msg = s.Conflicts[0].Value
-		}
-		res.Errors = append(res.Errors, ImportError{Type: typ, UID: s.Reference, Index: -1, Message: msg})
-	}
-	for _, c := range s.Conflicts {
-		res.Conflicts = append(res.Conflicts, conflict(c, typ, s.Reference))
-	}
-	res.RejectedIndexes = append(res.RejectedIndexes, s.RejectedIndexes...)
-	nested := []struct {
-		s   *summariesJSON
-		typ string
-	}{{s.Enrollments, "ENROLLMENT"}, {s.Events, "EVENT"}, {s.Relationships, "RELATIONSHIP"}}
-	for _, n := range nested {
-		if n.s == nil {
-			continue
-		}
-		addTypeStats(res, n.typ, n.s.stats())
-		for i := range n.s.ImportSummaries {
-			walkSummary(res, &n.s.ImportSummaries[i], n.typ)
-		}
-	}
-}
-
-func conflict(c conflictJSON, typ, ref string) ImportConflict {
-	return ImportConflict{Object: c.Object, Objects: c.Objects, Value: c.Value, Code: c.ErrorCode, Property: c.Property, Indexes: c.Indexes, Type: typ, Reference: ref}
-}
-
-// parseSummary handles a single ImportSummary (data values, complete
-// registrations, one old-tracker object).
-func parseSummary(res *ImportResult, s *summaryJSON) {
-	res.ResponseType = "ImportSummary"
-	res.Status = normStatus(s.Status)
-	res.Stats = s.ImportCount.stats()
-	res.Reference = s.Reference
-	if res.Message == "" || res.Wrapped {
-		res.Message = firstNonEmpty(s.Description, res.Message)
-	}
-	top := topTypeFor(res.Kind)
-	addTypeStats(res, top, res.Stats)
-	before := len(res.Conflicts)
-	walkSummary(res, s, top)
-	if res.Kind == ImportKindDataValues || res.Kind == ImportKindCompleteRegistrations {
-		// Conflicts of aggregate imports are about values, not objects.
-		for i := before; i < len(res.Conflicts); i++ {
-			res.Conflicts[i].Type, res.Conflicts[i].Reference = "", ""
-		}
-	}
-}
-
-func parseTypeSummary(res *ImportResult, r *reportJSON, raw []byte) {
-	res.ResponseType = "ImportTypeSummary"
-	res.Status = normStatus(r.Status)
-	res.Stats = r.ImportCount.stats()
-	res.Reference = r.LastImported
-	addTypeStats(res, r.Type, res.Stats)
-	var s summaryJSON
-	if json.Unmarshal(raw, &s) == nil {
-		for _, c := range s.Conflicts {
-			res.Conflicts = append(res.Conflicts, conflict(c, r.Type, ""))
-		}
-	}
 }
 
 func parseObjectReport(res *ImportResult, r *reportJSON) {

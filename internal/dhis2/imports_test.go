@@ -15,17 +15,18 @@ import (
 
 func TestAsyncMetadataImport(t *testing.T) {
 	t.Parallel()
+	fx := preload(t, iea+"metadataImportUpload.json", iea+"metadataImportTasks.json")
 	var polls atomic.Int64
 	b := setup(t, func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodPost && r.URL.Path == "/api/metadata" && r.URL.Query().Get("async") == "true":
-			writeJSON(w, 200, string(readFixture(t, iea+"metadataImportUpload.json")))
+			writeJSON(w, 200, fx[iea+"metadataImportUpload.json"])
 		case r.URL.Path == "/api/system/tasks/METADATA_IMPORT/LsJVYK4DwaO":
 			if polls.Add(1) < 3 {
 				writeJSON(w, 200, `[{"uid":"erOPdChwNNC","level":"INFO","category":"METADATA_IMPORT","time":"2020-02-19T13:32:34.473","message":"(admin) Import:Start","completed":false}]`)
 				return
 			}
-			writeJSON(w, 200, string(readFixture(t, iea+"metadataImportTasks.json")))
+			writeJSON(w, 200, fx[iea+"metadataImportTasks.json"])
 		case r.URL.Path == "/api/system/taskSummaries/METADATA_IMPORT/LsJVYK4DwaO":
 			writeJSON(w, 200, `{"status":"OK","stats":{"created":2,"updated":1,"deleted":0,"ignored":0,"total":3},
 				"typeReports":[{"klass":"org.hisp.dhis.dataelement.DataElement","stats":{"created":2,"updated":1,"deleted":0,"ignored":0,"total":3},"objectReports":[]}]}`)
@@ -51,6 +52,7 @@ func TestAsyncMetadataImport(t *testing.T) {
 
 func TestAsyncTrackerImport(t *testing.T) {
 	t.Parallel()
+	fx := preload(t, trkFile("job_response.json"), trkFile("job_response_completed.json"), sdk+"tracker/importer/jobreport-error.json")
 	b := setup(t, func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodPost && r.URL.Path == "/api/tracker":
@@ -58,11 +60,11 @@ func TestAsyncTrackerImport(t *testing.T) {
 				writeJSON(w, 400, `{}`)
 				return
 			}
-			writeJSON(w, 200, string(readFixture(t, trkFile("job_response.json"))))
+			writeJSON(w, 200, fx[trkFile("job_response.json")])
 		case r.URL.Path == "/api/tracker/jobs/LkXBUdIgbe3":
-			writeJSON(w, 200, string(readFixture(t, trkFile("job_response_completed.json"))))
+			writeJSON(w, 200, fx[trkFile("job_response_completed.json")])
 		case r.URL.Path == "/api/tracker/jobs/LkXBUdIgbe3/report":
-			writeJSON(w, 200, string(readFixture(t, sdk+"tracker/importer/jobreport-error.json")))
+			writeJSON(w, 200, fx[sdk+"tracker/importer/jobreport-error.json"])
 		default:
 			writeJSON(w, 404, `{}`)
 		}
@@ -78,12 +80,13 @@ func TestAsyncTrackerImport(t *testing.T) {
 
 func TestTrackerImportIsSynchronousByDefault(t *testing.T) {
 	t.Parallel()
+	fx := preload(t, trkFile("tei-with-enrollment-error-new.json"))
 	b := setup(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("async") != "false" || r.URL.Query().Get("importStrategy") != "CREATE_AND_UPDATE" {
 			writeJSON(w, 400, `{"message":"unexpected params"}`)
 			return
 		}
-		writeJSON(w, 409, string(readFixture(t, trkFile("tei-with-enrollment-error-new.json"))))
+		writeJSON(w, 409, fx[trkFile("tei-with-enrollment-error-new.json")])
 	}, nil)
 	res, err := b.client.ImportTracker(context.Background(), JSONBody(map[string]any{}), map[string][]string{"importStrategy": {"CREATE_AND_UPDATE"}})
 	if err != nil {
@@ -96,9 +99,10 @@ func TestTrackerImportIsSynchronousByDefault(t *testing.T) {
 
 func TestAsyncPollingFailureLeavesOutcomeUnknown(t *testing.T) {
 	t.Parallel()
+	fx := preload(t, iea+"dataImportUpload.json")
 	b := setup(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
-			writeJSON(w, 200, string(readFixture(t, iea+"dataImportUpload.json")))
+			writeJSON(w, 200, fx[iea+"dataImportUpload.json"])
 			return
 		}
 		writeJSON(w, 401, `{"httpStatusCode":401,"message":"Unauthorized"}`)
@@ -111,10 +115,11 @@ func TestAsyncPollingFailureLeavesOutcomeUnknown(t *testing.T) {
 
 func TestAsyncJobFailedWithoutReport(t *testing.T) {
 	t.Parallel()
+	fx := preload(t, iea+"eventImportUpload.json")
 	b := setup(t, func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodPost:
-			writeJSON(w, 200, string(readFixture(t, iea+"eventImportUpload.json")))
+			writeJSON(w, 200, fx[iea+"eventImportUpload.json"])
 		case strings.HasPrefix(r.URL.Path, "/api/system/tasks/EVENT_IMPORT/"):
 			writeJSON(w, 200, `[{"level":"ERROR","message":"Process failed: out of memory","completed":true}]`)
 		default:
@@ -135,6 +140,7 @@ func TestAsyncJobFailedWithoutReport(t *testing.T) {
 
 func TestGzipRequestBody(t *testing.T) {
 	t.Parallel()
+	fx := preload(t, sdk+"datavalueset/data_value_set_success.json")
 	var got atomic.Value
 	b := setup(t, func(w http.ResponseWriter, r *http.Request) {
 		raw, _ := io.ReadAll(r.Body)
@@ -149,7 +155,7 @@ func TestGzipRequestBody(t *testing.T) {
 		}
 		plain, _ := io.ReadAll(zr)
 		got.Store(string(plain))
-		writeJSON(w, 200, string(readFixture(t, sdk+"datavalueset/data_value_set_success.json")))
+		writeJSON(w, 200, fx[sdk+"datavalueset/data_value_set_success.json"])
 	}, nil)
 	body := JSONBody(map[string]any{"dataValues": []map[string]string{{"dataElement": "f7n9E0hX8qk", "value": "12"}}})
 	body.Gzip = true
@@ -180,6 +186,7 @@ func TestImportResponseCutIsUnknownOutcome(t *testing.T) {
 
 func TestOneShotBodyIsNotResent(t *testing.T) {
 	t.Parallel()
+	fx := preload(t, sdk+"datavalueset/data_value_set_success.json")
 	var n atomic.Int64
 	b := setup(t, func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
@@ -187,7 +194,7 @@ func TestOneShotBodyIsNotResent(t *testing.T) {
 			writeJSON(w, 503, `{}`)
 			return
 		}
-		writeJSON(w, 200, string(readFixture(t, sdk+"datavalueset/data_value_set_success.json")))
+		writeJSON(w, 200, fx[sdk+"datavalueset/data_value_set_success.json"])
 	}, nil)
 	body := ReaderBody(strings.NewReader(`{"dataValues":[]}`), "")
 	body.Idempotent = true
@@ -237,4 +244,15 @@ func TestMeAndAuthorities(t *testing.T) {
 			}
 		})
 	}
+}
+
+// preload reads fixtures in the test goroutine (handlers must not call
+// t.Skip) and returns them by path.
+func preload(t *testing.T, rels ...string) map[string]string {
+	t.Helper()
+	m := make(map[string]string, len(rels))
+	for _, r := range rels {
+		m[r] = string(readFixture(t, r))
+	}
+	return m
 }

@@ -70,8 +70,10 @@ type pagerJSON struct {
 // error — never with a silent short list. With paging=false or
 // skipPaging=true in query a single unpaged request is made.
 //
-// The iteration holds one concurrency slot while a page is streamed;
-// breaking out of the loop closes the stream.
+// The iteration holds one concurrency slot of the client while a page is
+// streamed, also while the loop body runs: calls made on the same client
+// inside the loop must not exceed MaxConcurrent−1 at a time. Breaking out
+// of the loop closes the stream and frees the slot.
 func (c *Client) List(ctx context.Context, path string, query url.Values, opt ListOptions) iter.Seq2[json.RawMessage, error] {
 	return func(yield func(json.RawMessage, error) bool) {
 		q := cloneValues(query)

@@ -42,13 +42,13 @@ func isGzipEncoded(h http.Header) bool {
 func (b *respBody) init() error {
 	br := bufio.NewReaderSize(b.rc, 32<<10)
 	magic, _ := br.Peek(2)
+	if len(magic) == 0 {
+		b.r = br // empty body, even if announced as gzip
+		return nil
+	}
 	if b.gzipped || (len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			if errors.Is(err, io.EOF) && !b.gzipped {
-				b.r = br
-				return nil
-			}
 			return err
 		}
 		b.r = zr
@@ -58,12 +58,16 @@ func (b *respBody) init() error {
 	return nil
 }
 
+// Read reads the decoded body; errors are *Error values.
 func (b *respBody) Read(p []byte) (int, error) {
 	if b.err != nil {
 		return 0, b.err
 	}
 	if b.idleTimer != nil {
+		// Only time spent waiting for the server counts, not the time
+		// the caller spends between reads.
 		b.idleTimer.Reset(b.idle)
+		defer b.idleTimer.Stop()
 	}
 	if b.r == nil {
 		if err := b.init(); err != nil {
@@ -180,8 +184,11 @@ func looksHTML(h http.Header, head []byte) bool {
 	if strings.Contains(ct, "html") {
 		return true
 	}
+	if strings.Contains(ct, "xml") {
+		return false // ADX and other XML exports
+	}
 	t := bytes.TrimLeft(head, " \t\r\n\ufeff")
-	return len(t) > 0 && t[0] == '<'
+	return len(t) > 0 && t[0] == '<' && !bytes.HasPrefix(t, []byte("<?xml"))
 }
 
 // isLoginHTML recognises DHIS2 (and generic) login forms.

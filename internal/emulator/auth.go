@@ -33,33 +33,33 @@ type sessions struct {
 }
 
 type sessionEntry struct {
-	username string
-	expires  time.Time
+	account *account
+	expires time.Time
 }
 
 func newSessions() *sessions { return &sessions{byID: map[string]sessionEntry{}} }
 
-func (s *sessions) create(username string, now time.Time) string {
+func (s *sessions) create(a *account, now time.Time) string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	id := strings.ToUpper(hex.EncodeToString(b))
 	s.mu.Lock()
-	s.byID[id] = sessionEntry{username: username, expires: now.Add(sessionTimeout)}
+	s.byID[id] = sessionEntry{account: a, expires: now.Add(sessionTimeout)}
 	s.mu.Unlock()
 	return id
 }
 
-func (s *sessions) lookup(id string, now time.Time) (string, bool) {
+func (s *sessions) lookup(id string, now time.Time) (*account, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.byID[id]
 	if !ok || now.After(e.expires) {
 		delete(s.byID, id)
-		return "", false
+		return nil, false
 	}
 	e.expires = now.Add(sessionTimeout)
 	s.byID[id] = e
-	return e.username, true
+	return e.account, true
 }
 
 // authenticate identifies the caller from the Authorization header or,
@@ -69,10 +69,8 @@ func (e *Emulator) authenticate(w http.ResponseWriter, r *http.Request) (*accoun
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		if c, err := r.Cookie(sessionCookie); err == nil {
-			if name, ok := e.sessions.lookup(c.Value, e.now()); ok {
-				if a, ok := e.accounts.get(name); ok {
-					return a, authOK
-				}
+			if a, ok := e.sessions.lookup(c.Value, e.now()); ok {
+				return a, authOK
 			}
 		}
 		return nil, authMissing
@@ -85,7 +83,7 @@ func (e *Emulator) authenticate(w http.ResponseWriter, r *http.Request) (*accoun
 			return nil, authBad
 		}
 		if _, err := r.Cookie(sessionCookie); err != nil {
-			id := e.sessions.create(a.Username, e.now())
+			id := e.sessions.create(a, e.now())
 			http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 		}
 		return a, authOK
@@ -105,7 +103,50 @@ func (e *Emulator) basicAuth(cred string) (*account, bool) {
 	if !ok {
 		return nil, false
 	}
-	return e.accounts.verify(user, pass)
+	if a, ok := e.accounts.verify(user, pass); ok {
+		return a, true
+	}
+	return e.metadataAccount(user, pass)
+}
+
+// metadataAccount authenticates a user imported through the metadata API
+// with a password, deriving its authorities from its user roles.
+func (e *Emulator) metadataAccount(username, password string) (*account, bool) {
+	if _, taken := e.accounts.get(username); taken {
+		return nil, false
+	}
+	uid, ok := e.meta.VerifyPassword(username, password)
+	if !ok {
+		return nil, false
+	}
+	u, err := e.meta.Get("users", uid, "*", "")
+	if err != nil {
+		return nil, false
+	}
+	a := &account{ID: uid, Username: username}
+	a.FirstName, _ = u["firstName"].(string)
+	a.Surname, _ = u["surname"].(string)
+	roles, _ := u["userRoles"].([]any)
+	if uc, ok := u["userCredentials"].(map[string]any); ok && roles == nil {
+		roles, _ = uc["userRoles"].([]any)
+	}
+	seen := map[string]bool{}
+	for _, ref := range roles {
+		id, _ := ref.(map[string]any)["id"].(string)
+		role, err := e.meta.Get("userRoles", id, "authorities", "")
+		if err != nil {
+			continue
+		}
+		a.RoleIDs = append(a.RoleIDs, id)
+		auths, _ := role["authorities"].([]any)
+		for _, au := range auths {
+			if s, ok := au.(string); ok && !seen[s] {
+				seen[s] = true
+				a.Authorities = append(a.Authorities, s)
+			}
+		}
+	}
+	return a, true
 }
 
 // tokenAuth accepts a personal access token when the emulated version
@@ -127,7 +168,7 @@ func (e *Emulator) tokenAuth(key string) (*account, authOutcome) {
 	if !ok {
 		return nil, authBad
 	}
-	return a, authOK
+	return a, authOK // tokens of users imported with a password are not supported
 }
 
 // browserLike reports whether an unauthenticated request looks like a

@@ -151,7 +151,7 @@ func (e *Emulator) importOptionsJSON(q url.Values, opts datavalue.Options, async
 		}
 	}
 	m := map[string]any{
-		"idSchemes": ids, "dryRun": opts.DryRun, "async": async, "importStrategy": opts.Strategy.String(),
+		"idSchemes": ids, "dryRun": opts.DryRun, "preheatCache": boolParam(q, "preheatCache"), "async": async, "importStrategy": opts.Strategy.String(),
 		"reportMode": "FULL", "skipExistingCheck": boolParam(q, "skipExistingCheck"), "sharing": false,
 		"skipNotifications": boolParam(q, "skipNotifications"), "skipAudit": boolParam(q, "skipAudit"),
 		"datasetAllowsPeriods": false, "strictPeriods": opts.StrictPeriods, "strictDataElements": opts.StrictDataElements,

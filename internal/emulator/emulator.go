@@ -11,6 +11,7 @@ import (
 
 	"github.com/d2sync/d2sync/internal/dhis2"
 	"github.com/d2sync/d2sync/internal/emulator/datavalue"
+	"github.com/d2sync/d2sync/internal/emulator/metadata"
 	"github.com/d2sync/d2sync/internal/emulator/profile"
 )
 
@@ -37,6 +38,7 @@ type Emulator struct {
 	jobs     *jobStore
 	state    *state
 	values   *datavalue.Store
+	meta     *metadata.Store
 	persist  *persister
 
 	api     *http.ServeMux

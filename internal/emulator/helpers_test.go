@@ -145,3 +145,12 @@ func getJSON(t *testing.T, srv *emulatortest.Server, path string) (int, any) {
 	resp := srv.Do(t, http.MethodGet, path, nil)
 	return resp.StatusCode, decode(t, resp)
 }
+
+// mustJSON renders v for substring checks.
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}

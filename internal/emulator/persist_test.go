@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/d2sync/d2sync/internal/emulator"
 	"github.com/d2sync/d2sync/internal/emulator/emulatortest"
@@ -52,6 +53,67 @@ func TestPersistenceRoundTrip(t *testing.T) {
 func serve(t *testing.T, e *emulator.Emulator) *emulatortest.Server {
 	t.Helper()
 	return emulatortest.Serve(t, e)
+}
+
+func TestPersistenceRoundTripContent(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	first, err := emulator.New(emulator.Options{Version: "2.40", DataDir: dir, PersistInterval: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv1 := serve(t, first)
+	post(t, srv1, "/api/metadata", smallWorld)
+	post(t, srv1, "/api/dataValueSets", goodValues)
+	post(t, srv1, "/api/lockExceptions?ds=DSaaaaaaaaa&pe=202401&ou=OUchild0001", "")
+	post(t, srv1, "/api/dataElements",
+		`{"id":"DEgone00001","name":"Temp","shortName":"Temp","valueType":"TEXT","aggregationType":"NONE","domainType":"AGGREGATE"}`)
+	resp := srv1.Do(t, http.MethodDelete, "/api/dataElements/DEgone00001", nil)
+	resp.Body.Close()
+	// The debounced snapshot appears without Close.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "emulator-state.zip")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no debounced snapshot after writes")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	_, wantMeta := getJSON(t, srv1, "/api/metadata?dataElements=true&dataSets=true&organisationUnits=true")
+	_, wantValues := getJSON(t, srv1, "/api/dataValueSets?dataSet=DSaaaaaaaaa&orgUnit=OUroot00001&children=true&period=202401")
+	_, wantLocks := getJSON(t, srv1, "/api/lockExceptions")
+	_, wantDeleted := getJSON(t, srv1, "/api/deletedObjects")
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	second, err := emulator.New(emulator.Options{Version: "2.40", DataDir: dir, Seed: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv2 := serve(t, second)
+	if !strings.Contains(second.SeedSummary(), "seed not applied") {
+		t.Errorf("seed summary %q", second.SeedSummary())
+	}
+	_, gotMeta := getJSON(t, srv2, "/api/metadata?dataElements=true&dataSets=true&organisationUnits=true")
+	_, gotValues := getJSON(t, srv2, "/api/dataValueSets?dataSet=DSaaaaaaaaa&orgUnit=OUroot00001&children=true&period=202401")
+	_, gotLocks := getJSON(t, srv2, "/api/lockExceptions")
+	_, gotDeleted := getJSON(t, srv2, "/api/deletedObjects")
+	delete(wantMeta.(map[string]any), "system")
+	delete(gotMeta.(map[string]any), "system")
+	for name, pair := range map[string][2]any{"metadata": {wantMeta, gotMeta}, "values": {wantValues, gotValues}, "locks": {wantLocks, gotLocks}, "deleted": {wantDeleted, gotDeleted}} {
+		if a, b := mustJSON(pair[0]), mustJSON(pair[1]); a != b {
+			t.Errorf("%s differ after restart:\n%s\n%s", name, a, b)
+		}
+	}
+	if n := len(gotValues.(map[string]any)["dataValues"].([]any)); n != 1 {
+		t.Errorf("%d values after restart, want 1", n)
+	}
+	if !strings.Contains(mustJSON(gotDeleted), "DEgone00001") {
+		t.Errorf("deletedObjects lost: %s", mustJSON(gotDeleted))
+	}
 }
 
 func TestPersistenceErrors(t *testing.T) {

@@ -66,14 +66,22 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		infoOf(r).apiVersion = nn
-		r2 := new(http.Request)
-		*r2 = *r
-		u := *r.URL
-		u.Path, u.RawPath = stripped, ""
-		r2.URL = &u
-		r = r2
+		r = withPath(r, stripped)
+	}
+	if strings.HasSuffix(r.URL.Path, ".json") {
+		r = withPath(r, strings.TrimSuffix(r.URL.Path, ".json"))
 	}
 	e.authThen(w, r, e.api.ServeHTTP)
+}
+
+// withPath returns a shallow copy of r with another URL path.
+func withPath(r *http.Request, p string) *http.Request {
+	r2 := new(http.Request)
+	*r2 = *r
+	u := *r.URL
+	u.Path, u.RawPath = p, ""
+	r2.URL = &u
+	return r2
 }
 
 // authThen authenticates r and runs next, or answers 401/302.

@@ -2,15 +2,17 @@ package emulator
 
 import (
 	"errors"
-
 	"fmt"
-	"github.com/d2sync/d2sync/internal/emulator/datavalue"
 	"log/slog"
 	"os"
+
+	"github.com/d2sync/d2sync/internal/emulator/datavalue"
+	"github.com/d2sync/d2sync/internal/emulator/metadata"
 )
 
 // state holds the emulated instance's content stores.
 type state struct {
+	meta   *metadata.Store
 	values *datavalue.Store
 	cat    catalog
 }
@@ -18,6 +20,12 @@ type state struct {
 func (s *state) fillStats(st *Stats) {
 	_, st.DataValues = s.values.Len()
 	st.Registrations = len(s.values.Registrations.List(datavalue.RegistrationQuery{}))
+	st.Objects = map[string]int{}
+	for _, sc := range s.meta.Schemas().Metadata() {
+		if n := s.meta.Count(sc.Plural); n > 0 {
+			st.Objects[sc.Plural] = n
+		}
+	}
 }
 
 // catalog returns the metadata lookups of the data endpoints.
@@ -27,19 +35,41 @@ func (e *Emulator) catalog() catalog { return e.state.cat }
 func (e *Emulator) sections() []section {
 	return []section{
 		e.emulatorSection(),
+		{name: "metadata.json", save: e.meta.Snapshot, load: e.meta.Restore},
 		{name: "datavalues.bin", save: e.values.Snapshot, load: e.values.Restore},
 	}
 }
 
 // initState creates the accounts and stores, then loads the data dir's
-// snapshot or, without one, the seed.
+// snapshot or, without one, the seed. Writes made while loading are not
+// counted.
 func (e *Emulator) initState() error {
 	e.accounts.put(newAdminAccount(e.opts.AdminUsername, e.opts.AdminPassword))
 	for _, u := range e.opts.Users {
 		e.accounts.put(newSpecAccount(u))
 	}
-	e.state = &state{values: datavalue.New(), cat: emptyCatalog{}}
-	e.values = e.state.values
+	meta, err := metadata.New(metadata.Options{
+		Profile:       e.prof,
+		AdminUsername: e.opts.AdminUsername,
+		Location:      e.loc,
+		Clock:         e.opts.Clock,
+		OnWrite:       e.onMetadataWrite,
+	})
+	if err != nil {
+		return fmt.Errorf("emulator metadata store: %w", err)
+	}
+	e.state = &state{meta: meta, values: datavalue.New(), cat: metaCatalog{meta}}
+	e.meta, e.values = meta, e.state.values
+	defer e.counts.reset()
+	if err := e.loadContent(); err != nil {
+		return err
+	}
+	return e.addUserObjects()
+}
+
+// loadContent restores the data dir's snapshot or loads the seed, and
+// sets up persistence.
+func (e *Emulator) loadContent() error {
 	if e.opts.DataDir == "" {
 		return e.loadSeed()
 	}
@@ -68,16 +98,18 @@ func (e *Emulator) initState() error {
 	return nil
 }
 
-// loadSeed loads the configured seed into the empty stores.
-func (e *Emulator) loadSeed() error {
-	switch e.opts.Seed {
-	case "none":
-		e.seedSummary = "none (empty instance)"
-		return nil
-	case "demo", "national":
-		return fmt.Errorf("emulator seed %q is not available yet; use --seed none", e.opts.Seed)
+// onMetadataWrite counts committed metadata writes and schedules a
+// snapshot.
+func (e *Emulator) onMetadataWrite(ev metadata.WriteEvent) {
+	switch ev.Action {
+	case "CREATE":
+		e.counts.addMetadata(ev.Type, 1, 0, 0)
+	case "UPDATE":
+		e.counts.addMetadata(ev.Type, 0, 1, 0)
+	case "DELETE":
+		e.counts.addMetadata(ev.Type, 0, 0, 1)
 	}
-	return fmt.Errorf("unknown emulator seed %q: choose none, demo or national", e.opts.Seed)
+	e.markDirty()
 }
 
 // SeedSummary describes the initial content: the seed and its counts, or

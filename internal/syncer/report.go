@@ -186,6 +186,7 @@ type Report struct {
 	StartedAt     time.Time           `json:"startedAt"`
 	FinishedAt    time.Time           `json:"finishedAt"`
 	Stages        []*StageReport      `json:"stages"`
+	Plan          *Plan               `json:"plan,omitempty"` // per type UID sets and content hashes (the dry-run preview)
 	Verification  *Verification       `json:"verification,omitempty"`
 	Failures      []Failure           `json:"failures,omitempty"`
 	Warnings      []Warning           `json:"warnings,omitempty"`

@@ -40,8 +40,18 @@
 // above the source version; FromCanonical applies Down, in descending gate
 // order, for every transform whose gate is above the destination version.
 // A transform may also Prune carried-over properties from destinations at
-// or above its gate. Everything a transform cannot carry across is listed
-// in its Lossy field and reported per object as a Warning.
+// or above its gate, and may be marked Always when the older shape is
+// recognisable by itself, so that a mislabelled payload is repaired too.
+// Everything a transform cannot carry across is listed in its Lossy field
+// (LossesBetween collects them for a version pair) and reported per object
+// as a Warning. DropUnknown then removes what the destination's
+// /api/schemas does not know, and ImportParams keeps only the
+// POST /api/metadata parameters the destination version understands.
+//
+// Tracker objects (tracked entities, enrollments, events, relationships,
+// notes) are converted one object at a time with TrackerToCanonical and
+// TrackerFromCanonical (old API before 2.36, the 2.36–2.40 /api/tracker
+// variant, canonical from 2.41).
 //
 // Transforms work in place on JSON-shaped values (map[string]any, []any,
 // string, bool, nil, and numbers as json.Number or float64). Use Clone to

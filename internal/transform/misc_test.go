@@ -191,3 +191,63 @@ func TestRegistryOrderAndApplied(t *testing.T) {
 		t.Errorf("LossesBetween(2.42, 2.42) = %v, want only the sharing.external prune", got)
 	}
 }
+
+// TestTranslationsDuplicatesInRealFixture uses a DHIS2 2.28 data element
+// that really stored duplicate translations (BLSQ fixture, play.dhis2.org).
+func TestTranslationsDuplicatesInRealFixture(t *testing.T) {
+	t.Parallel()
+	de := fixtureObject(t, "BLSQ__dhis2/spec/fixtures/2.28/find/data_elements.json")
+	before := len(asSlice(de["translations"]))
+	p := Payload{"dataElements": {de}}
+	rep, err := ToCanonical(p, v("2.30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[[2]string]bool{}
+	for _, e := range asSlice(de["translations"]) {
+		m := asMap(e)
+		k := [2]string{str(m, "property"), str(m, "locale")}
+		if seen[k] {
+			t.Errorf("duplicate %v kept", k)
+		}
+		seen[k] = true
+	}
+	after := len(asSlice(de["translations"]))
+	if after >= before || len(rep.Warnings) < before-after {
+		t.Errorf("translations %d → %d with %d warnings", before, after, len(rep.Warnings))
+	}
+	// Lowering keeps the deduplicated list as is.
+	q := Clone(p)
+	if _, err := FromCanonical(q, v("2.30")); err != nil {
+		t.Fatal(err)
+	}
+	assertLooseEqual(t, de["translations"], q["dataElements"][0]["translations"])
+}
+
+// TestReportFixture228 lifts a real 2.28 report pointing at a report table.
+func TestReportFixture228(t *testing.T) {
+	t.Parallel()
+	orig := fixtureObject(t, "BLSQ__dhis2/spec/fixtures/2.28/find/reports.json")
+	p := Payload{"reports": {Clone(orig)}}
+	if _, err := ToCanonical(p, v("2.30")); err != nil {
+		t.Fatal(err)
+	}
+	r := p["reports"][0]
+	if refID(r["visualization"]) != "tWg9OiyV7mu" || r["reportTable"] != nil {
+		t.Errorf("report = %v", r)
+	}
+	rp := asMap(r["reportParams"])
+	if _, ok := rp["reportingPeriod"]; !ok || rp["paramReportingPeriod"] != nil {
+		t.Errorf("reportParams = %v", rp)
+	}
+	if _, err := FromCanonical(p, v("2.30")); err != nil {
+		t.Fatal(err)
+	}
+	want := Clone(orig)
+	canon := Payload{"reports": {want}}
+	// The legacy sharing fields round-trip through sharing{}; compare the
+	// report-specific properties exactly.
+	for _, k := range []string{"reportTable", "reportParams", "type", "relativePeriods"} {
+		assertLooseEqual(t, map[string]any{k: canon["reports"][0][k]}, map[string]any{k: p["reports"][0][k]})
+	}
+}

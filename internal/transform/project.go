@@ -36,9 +36,9 @@ import (
 // the destination's own logins and password writes).
 // Removed on tracker objects (plural tracker types): createdAt, updatedAt,
 // storedAt, createdBy, updatedBy, storedBy (server-set on import),
-// orgUnitName, relationshipName, bidirectional, enrollmentStatus, and the
-// attribute echo fields code, displayName, valueType (read-only copies of
-// metadata).
+// orgUnitName, relationshipName, bidirectional, enrollmentStatus, an
+// enrollment's trackedEntityType, and the attribute echo fields code,
+// displayName, valueType (read-only copies of metadata).
 //
 // Normalised:
 //   - null, [] and {} are equivalent to an absent property.
@@ -151,8 +151,9 @@ func (pr projector) value(v any, key string, top bool) any {
 			return projectSharing(x)
 		}
 		out := map[string]any{}
+		enrollment := pr.tracker && str(x, "enrollment") != "" && x["program"] != nil && x["event"] == nil
 		for k, e := range x {
-			if pr.removed(k, top) {
+			if pr.removed(k, top) || (enrollment && k == "trackedEntityType") {
 				continue
 			}
 			pe := pr.value(e, k, false)

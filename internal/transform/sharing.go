@@ -76,7 +76,7 @@ func buildSharing(obj map[string]any) map[string]any {
 		"userGroups": accessMap(obj["userGroupAccesses"], "userGroup", "userGroupUid"),
 	}
 	if pa, ok := obj["publicAccess"].(string); ok {
-		sh["public"] = pa
+		sh["public"] = access8(pa)
 	}
 	if ea, ok := obj["externalAccess"].(bool); ok {
 		sh["external"] = ea
@@ -105,7 +105,7 @@ func accessMap(v any, nested, uidKey string) map[string]any {
 		}
 		entry := map[string]any{"id": id}
 		if a, ok := m["access"].(string); ok {
-			entry["access"] = a
+			entry["access"] = access8(a)
 		}
 		out[id] = entry
 	}
@@ -124,7 +124,7 @@ func (c *Context) sharingToLegacy(typ string, obj map[string]any) {
 		return
 	}
 	if pub, ok := sh["public"].(string); ok {
-		obj["publicAccess"] = pub
+		obj["publicAccess"] = access8(pub)
 	}
 	if ext, ok := sh["external"].(bool); ok {
 		obj["externalAccess"] = ext
@@ -152,12 +152,22 @@ func accessList(v any, uidKey string) []any {
 		}
 		entry := map[string]any{"id": id, uidKey: id}
 		if a, ok := e["access"].(string); ok {
-			entry["access"] = a
+			entry["access"] = access8(a)
 		}
 		out = append(out, entry)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return refID(out[i]) < refID(out[j]) })
 	return out
+}
+
+// access8 pads a DHIS2 access string to its 8 characters (positions 1–2
+// metadata read/write, 3–4 data read/write, 5–8 unused), e.g. "rw" →
+// "rw------". Longer or empty strings are returned unchanged.
+func access8(s string) string {
+	if s == "" || len(s) >= 8 {
+		return s
+	}
+	return s + "--------"[len(s):]
 }
 
 // pruneExternal removes sharing.external (2.41+), warning when it granted

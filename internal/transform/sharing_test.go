@@ -197,3 +197,21 @@ func TestUnknownVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestAccessStringsPadded(t *testing.T) {
+	t.Parallel()
+	p := Payload{"indicators": {{"id": "inAAAAAAAAA", "publicAccess": "rw", "userGroupAccesses": []any{
+		map[string]any{"id": "gAAAAAAAAAA", "access": "r-rw"}}}}}
+	if _, err := ToCanonical(p, v("2.35")); err != nil {
+		t.Fatal(err)
+	}
+	sh := asMap(p["indicators"][0]["sharing"])
+	if sh["public"] != "rw------" || asMap(asMap(sh["userGroups"])["gAAAAAAAAAA"])["access"] != "r-rw----" {
+		t.Errorf("sharing = %v", sh)
+	}
+	for in, want := range map[string]string{"": "", "r": "r-------", "rwrw----": "rwrw----", "rwrw-----x": "rwrw-----x"} {
+		if got := access8(in); got != want {
+			t.Errorf("access8(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

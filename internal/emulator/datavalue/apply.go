@@ -26,9 +26,17 @@ func (im *importer) flush() {
 func (im *importer) apply(o *op) {
 	s := im.s
 	var existing *record
-	if k, known := s.lookupOp(o); known {
-		if i, ok := s.idx.find(&s.recs, k); ok {
-			existing = s.recs.at(i)
+	o.rec = -1
+	if im.opts.DryRun {
+		if k, known := s.lookupOp(o); known {
+			if i, ok := s.idx.find(&s.recs, k); ok {
+				existing = s.recs.at(i)
+			}
+		}
+	} else {
+		o.key = key{de: s.uids.add(o.de), pe: s.pes.addPeriod(o.pe), ou: s.uids.add(o.ou), coc: s.uids.add(o.coc), aoc: s.uids.add(o.aoc)}
+		if i, ok := s.idx.find(&s.recs, o.key); ok {
+			existing, o.rec = s.recs.at(i), int64(i)
 		}
 	}
 	strategy := im.opts.Strategy
@@ -105,9 +113,7 @@ func (im *importer) write(o *op) {
 		return
 	}
 	s := im.s
-	k := key{de: s.uids.add(o.de), ou: s.uids.add(o.ou), coc: s.uids.add(o.coc), aoc: s.uids.add(o.aoc)}
-	k.pe = s.pes.addPeriod(o.pe)
-	r := record{key: k, storedBy: s.users.add(o.storedBy), created: o.created, lastUpdated: o.lastUpdated}
+	r := record{key: o.key, storedBy: s.users.add(o.storedBy), created: o.created, lastUpdated: o.lastUpdated}
 	if o.followUp {
 		r.flags |= flagFollowUp
 	}
@@ -116,5 +122,5 @@ func (im *importer) write(o *op) {
 	}
 	// Values and comments are at most 50,000 characters, so text.put
 	// cannot fail here.
-	_ = s.write(r, o.value, o.comment)
+	_ = s.writeAt(o.rec, r, o.value, o.comment)
 }

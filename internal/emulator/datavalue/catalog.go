@@ -102,3 +102,46 @@ type Catalog interface {
 	// organisation unit (used by strictOrganisationUnits only).
 	DataSetAssigned(dataSet, orgUnit string) bool
 }
+
+// MapCatalog is a Catalog backed by maps, for tests and for tools that
+// have no metadata engine at hand. Nil maps answer "not found". It is safe
+// for concurrent use as long as the maps are not modified meanwhile.
+type MapCatalog struct {
+	DataElements map[string]DataElement
+	OrgUnits     map[string]bool
+	OptionCombos map[string]OptionCombo
+	DataSets     map[string]DataSet
+	// Options maps an option set UID to the set of its option codes.
+	Options map[string]map[string]bool
+	// Assignments holds the (data set, org unit) pairs that are assigned.
+	Assignments map[[2]string]bool
+}
+
+// DataElement implements Catalog.
+func (c *MapCatalog) DataElement(uid string) (DataElement, bool) {
+	d, ok := c.DataElements[uid]
+	return d, ok
+}
+
+// OrgUnitExists implements Catalog.
+func (c *MapCatalog) OrgUnitExists(uid string) bool { return c.OrgUnits[uid] }
+
+// OptionCombo implements Catalog.
+func (c *MapCatalog) OptionCombo(uid string) (OptionCombo, bool) {
+	o, ok := c.OptionCombos[uid]
+	return o, ok
+}
+
+// DataSet implements Catalog.
+func (c *MapCatalog) DataSet(uid string) (DataSet, bool) {
+	d, ok := c.DataSets[uid]
+	return d, ok
+}
+
+// OptionExists implements Catalog.
+func (c *MapCatalog) OptionExists(optionSet, code string) bool { return c.Options[optionSet][code] }
+
+// DataSetAssigned implements Catalog.
+func (c *MapCatalog) DataSetAssigned(dataSet, orgUnit string) bool {
+	return c.Assignments[[2]string{dataSet, orgUnit}]
+}

@@ -26,6 +26,7 @@ type Decoder struct {
 	state  int // 0 before the header, 1 in the values array, 2 after it
 	header Header
 	n      int
+	key    []byte
 }
 
 // NewDecoder returns a decoder reading from r.
@@ -73,10 +74,11 @@ func (d *Decoder) rootProperties(late bool) error {
 			d.l.pos++
 		}
 		first = false
-		name, err := d.keyName("in the dataValueSet object")
+		key, err := d.keyName("in the dataValueSet object")
 		if err != nil {
 			return err
 		}
+		name := string(key)
 		if name == "dataValues" {
 			open, err := d.openValues()
 			if err != nil || open {
@@ -107,16 +109,19 @@ func (d *Decoder) openValues() (bool, error) {
 	return false, d.l.errSyntax("dataValues must be an array")
 }
 
-func (d *Decoder) keyName(what string) (string, error) {
+// keyName reads a property name and its colon. The name is copied before
+// reading on (the colon may refill the buffer the name sits in); the
+// result is valid until the next keyName.
+func (d *Decoder) keyName(what string) ([]byte, error) {
 	if err := d.l.expect('"', what); err != nil {
-		return "", err
+		return nil, err
 	}
 	b, err := d.l.rawString()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	name := d.l.intern(b)
-	return name, d.l.expect(':', "after property "+fmt.Sprintf("%q", name))
+	d.key = append(d.key[:0], b...)
+	return d.key, d.l.expect(':', "after a property name")
 }
 
 var headerFields = map[string]int{
@@ -127,7 +132,7 @@ var headerFields = map[string]int{
 func (d *Decoder) headerProperty(name string, late bool) error {
 	field, known := headerFields[name]
 	if !known && !strings.HasSuffix(strings.ToLower(name), "idscheme") {
-		return d.l.skip("in property " + fmt.Sprintf("%q", name))
+		return d.skip(name)
 	}
 	if late && known && d.n > 0 {
 		return fmt.Errorf("invalid dataValueSet: property %q after a non-empty \"dataValues\" array is not supported by the streaming import; put header properties before dataValues", name)
@@ -166,12 +171,20 @@ func (d *Decoder) headerProperty(name string, late bool) error {
 	return nil
 }
 
+// skip skips the value of an unknown property.
+func (d *Decoder) skip(name string) error {
+	if err := d.l.skip("in a skipped property"); err != nil {
+		return fmt.Errorf("property %q: %w", name, err)
+	}
+	return nil
+}
+
 // text reads a value bound to a Java String: strings, numbers and
 // booleans give their text; null gives present=false.
 func (d *Decoder) text(name string) (string, bool, error) {
-	kind, b, err := d.l.scalar("as " + name)
+	kind, b, err := d.l.scalar("as a property value")
 	if err != nil {
-		return "", false, err
+		return "", false, fmt.Errorf("%s: %w", name, err)
 	}
 	switch kind {
 	case kindNull:
@@ -184,9 +197,9 @@ func (d *Decoder) text(name string) (string, bool, error) {
 
 // boolean reads a value bound to a Java boolean.
 func (d *Decoder) boolean(name string) (v, null bool, err error) {
-	kind, b, err := d.l.scalar("as " + name)
+	kind, b, err := d.l.scalar("as a property value")
 	if err != nil {
-		return false, false, err
+		return false, false, fmt.Errorf("%s: %w", name, err)
 	}
 	switch kind {
 	case kindTrue:
@@ -247,11 +260,40 @@ func (d *Decoder) Next() (Input, error) {
 	return in, nil
 }
 
-var valueFields = map[string]int{
-	"dataElement": 1, "period": 2, "orgUnit": 3, "categoryOptionCombo": 4, "attributeOptionCombo": 5,
-	"value": 6, "comment": 7, "storedBy": 8, "created": 9, "lastUpdated": 10,
-	"followup": 11, "followUp": 11, "deleted": 12,
+// valueField maps a data value property name to a field number (0 for
+// unknown properties) without allocating.
+func valueField(name []byte) int {
+	switch string(name) {
+	case "dataElement":
+		return 1
+	case "period":
+		return 2
+	case "orgUnit":
+		return 3
+	case "categoryOptionCombo":
+		return 4
+	case "attributeOptionCombo":
+		return 5
+	case "value":
+		return 6
+	case "comment":
+		return 7
+	case "storedBy":
+		return 8
+	case "created":
+		return 9
+	case "lastUpdated":
+		return 10
+	case "followup", "followUp":
+		return 11
+	case "deleted":
+		return 12
+	}
+	return 0
 }
+
+var fieldNames = [...]string{"", "dataElement", "period", "orgUnit", "categoryOptionCombo", "attributeOptionCombo",
+	"value", "comment", "storedBy", "created", "lastUpdated", "followup", "deleted"}
 
 func (d *Decoder) value() (Input, error) {
 	var in Input
@@ -277,17 +319,17 @@ func (d *Decoder) value() (Input, error) {
 		if err != nil {
 			return in, err
 		}
-		if err := d.valueProperty(&in, name); err != nil {
+		if err := d.valueProperty(&in, valueField(name), name); err != nil {
 			return in, err
 		}
 	}
 }
 
-func (d *Decoder) valueProperty(in *Input, name string) error {
-	field, ok := valueFields[name]
-	if !ok {
-		return d.l.skip("in property " + fmt.Sprintf("%q", name))
+func (d *Decoder) valueProperty(in *Input, field int, rawName []byte) error {
+	if field == 0 {
+		return d.skip(string(rawName))
 	}
+	name := fieldNames[field]
 	if field >= 11 {
 		b, _, err := d.boolean(name)
 		if field == 11 {

@@ -1,8 +1,10 @@
 package datavalue
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -156,6 +158,50 @@ func TestDecodeFixtures(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// jitterReader returns reads of varying sizes, so that tokens end at every
+// possible place of the decoder's buffer.
+type jitterReader struct {
+	data []byte
+	i    int
+}
+
+func (j *jitterReader) Read(p []byte) (int, error) {
+	if len(j.data) == 0 {
+		return 0, io.EOF
+	}
+	j.i++
+	n := min(len(p), len(j.data), 1+(j.i*7919)%(70<<10))
+	copy(p, j.data[:n])
+	j.data = j.data[n:]
+	return n, nil
+}
+
+// TestDecodeAcrossBufferBoundaries decodes a large body through reads of
+// every size and checks every value against encoding/json.
+func TestDecodeAcrossBufferBoundaries(t *testing.T) {
+	t.Parallel()
+	body := benchBody(20000)
+	var ref struct {
+		DataValues []refValue `json:"dataValues"`
+	}
+	if err := json.Unmarshal(body, &ref); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []io.Reader{&jitterReader{data: body}, iotest.HalfReader(bytes.NewReader(body)), bytes.NewReader(body)} {
+		i := 0
+		_, err := DecodeJSON(r, func(idx int, in Input) error {
+			if want := ref.DataValues[idx].input(); !reflect.DeepEqual(in, want) {
+				return fmt.Errorf("value %d: got %+v, want %+v", idx, in, want)
+			}
+			i++
+			return nil
+		})
+		if err != nil || i != len(ref.DataValues) {
+			t.Fatalf("%T: decoded %d of %d: %v", r, i, len(ref.DataValues), err)
+		}
 	}
 }
 

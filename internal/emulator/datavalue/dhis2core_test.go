@@ -2,7 +2,6 @@ package datavalue
 
 import (
 	"encoding/xml"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -57,20 +56,9 @@ func readXMLSet(t *testing.T, name string) (Header, []Input) {
 	return Header{DataSet: set.DataSet}, ins
 }
 
-func sliceSource(ins []Input) func() (Input, error) {
-	return func() (Input, error) {
-		if len(ins) == 0 {
-			return Input{}, io.EOF
-		}
-		in := ins[0]
-		ins = ins[1:]
-		return in, nil
-	}
-}
-
 func coreCatalog() *fakeCatalog {
 	c := newCatalog()
-	c.dss["pBOMPrpg1QX"] = DataSet{PeriodType: period.Monthly, CategoryCombo: ccDef}
+	c.DataSets["pBOMPrpg1QX"] = DataSet{PeriodType: period.Monthly, CategoryCombo: ccDef}
 	return c
 }
 
@@ -111,7 +99,7 @@ func TestDHIS2CoreIntegrationXML(t *testing.T) {
 				h, ins := readXMLSet(t, st.file)
 				o := core241()
 				o.Strategy = st.strategy
-				sum, err := s.Import(h, sliceSource(ins), cat, o)
+				sum, err := s.Import(h, FromSlice(ins...), cat, o)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -28,19 +28,24 @@
 //     significant (and whose aggregation type is not AVERAGE or
 //     AVERAGE_SUM_ORG_UNIT) is ignored when new and deletes when it
 //     replaces an existing value (ValidationUtils.dataValueIsZeroAndInsignificant).
-//   - Options.IgnoreUnchanged (DHIS2 2.41.0, 2.40.3, 2.39.x and 2.38.6
+//   - Options.IgnoreUnchanged (DHIS2 2.41.0, 2.40.3, 2.39.5 and 2.38.6
 //     onwards, DHIS2-15254): an update with the same value, comment and
 //     follow-up is counted ignored and not written. Otherwise an identical
 //     re-import counts as updated and refreshes lastUpdated.
 //   - Options.KeepTimestamps (DHIS2 2.30–2.40): the payload's created and
-//     lastUpdated are stored; from 2.41 (DHIS2-8084) both are set to now
+//     lastUpdated are stored; from 2.41.0 (DHIS2-8084) both are set to now
 //     (created is kept from an existing value). storedBy comes from the
 //     payload in every version, else the importing user.
 //   - DryRun changes nothing and reports the same counts.
 //
-// Counting differs from DHIS2 in one place: DHIS2 2.38+ forgets ignored
-// zero values in importCount (ImportSummary.skipValue is overwritten);
-// this package counts them as ignored so that the counts add up.
+// Deliberate differences from DHIS2: DHIS2 2.38+ forgets ignored zero
+// values in importCount (ImportSummary.skipValue is overwritten); this
+// package counts them as ignored so that the counts add up. A dry run
+// does not register the header's completeDate (DHIS2 does). Payload id
+// schemes and attributeCategoryOptions are not interpreted (UIDs only);
+// skipExistingCheck is not supported. Duplicate keys in one payload see
+// each other (the second is an update), where DHIS2's batch handler may
+// not.
 //
 // Not checked (the emulator's default settings never trigger them): data
 // write sharing (E7601, E7614, E7616), user hierarchy (E7617), attribute

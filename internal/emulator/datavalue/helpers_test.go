@@ -10,22 +10,8 @@ import (
 	"github.com/d2sync/d2sync/internal/period"
 )
 
-// fakeCatalog is an in-memory Catalog for tests.
-type fakeCatalog struct {
-	des      map[string]DataElement
-	ous      map[string]bool
-	cocs     map[string]OptionCombo
-	dss      map[string]DataSet
-	options  map[string]map[string]bool
-	assigned map[[2]string]bool
-}
-
-func (c *fakeCatalog) DataElement(uid string) (DataElement, bool) { d, ok := c.des[uid]; return d, ok }
-func (c *fakeCatalog) OrgUnitExists(uid string) bool              { return c.ous[uid] }
-func (c *fakeCatalog) OptionCombo(uid string) (OptionCombo, bool) { o, ok := c.cocs[uid]; return o, ok }
-func (c *fakeCatalog) DataSet(uid string) (DataSet, bool)         { d, ok := c.dss[uid]; return d, ok }
-func (c *fakeCatalog) OptionExists(set, code string) bool         { return c.options[set][code] }
-func (c *fakeCatalog) DataSetAssigned(ds, ou string) bool         { return c.assigned[[2]string{ds, ou}] }
+// fakeCatalog is the MapCatalog the tests use.
+type fakeCatalog struct{ MapCatalog }
 
 // Identifiers used across tests (dhis2-core's DataValueSetServiceIntegrationTest
 // uses the same data elements and org units).
@@ -54,8 +40,8 @@ const (
 
 func newCatalog() *fakeCatalog {
 	num := DataElement{ValueType: TypeNumber, AggregationType: "SUM", CategoryCombo: ccDef, DataSets: []string{dsA}}
-	c := &fakeCatalog{
-		des: map[string]DataElement{
+	c := &fakeCatalog{MapCatalog{
+		DataElements: map[string]DataElement{
 			deA: num, deB: num, deC: num,
 			deText:    {ValueType: TypeText, CategoryCombo: ccDef, DataSets: []string{dsA}},
 			deOpt:     {ValueType: TypeText, CategoryCombo: ccDef, OptionSet: osYesNo, DataSets: []string{dsA}},
@@ -63,12 +49,12 @@ func newCatalog() *fakeCatalog {
 			deAvg:     {ValueType: TypeInteger, AggregationType: "AVERAGE", CategoryCombo: ccDef, DataSets: []string{dsA}},
 			deFile:    {ValueType: TypeFileResource, CategoryCombo: ccDef, DataSets: []string{dsA}},
 		},
-		ous:      map[string]bool{ouA: true, ouB: true, ouC: true},
-		cocs:     map[string]OptionCombo{cocDef: {CategoryCombo: ccDef}, cocMale: {CategoryCombo: ccSex}, aocX: {CategoryCombo: ccAttr}},
-		dss:      map[string]DataSet{dsA: {PeriodType: period.Monthly, CategoryCombo: ccDef, OpenFuturePeriods: 2}, dsOther: {PeriodType: period.Quarterly, CategoryCombo: ccAttr}},
-		options:  map[string]map[string]bool{osYesNo: {"YES": true, "NO": true}},
-		assigned: map[[2]string]bool{{dsA, ouA}: true},
-	}
+		OrgUnits:     map[string]bool{ouA: true, ouB: true, ouC: true},
+		OptionCombos: map[string]OptionCombo{cocDef: {CategoryCombo: ccDef}, cocMale: {CategoryCombo: ccSex}, aocX: {CategoryCombo: ccAttr}},
+		DataSets:     map[string]DataSet{dsA: {PeriodType: period.Monthly, CategoryCombo: ccDef, OpenFuturePeriods: 2}, dsOther: {PeriodType: period.Quarterly, CategoryCombo: ccAttr}},
+		Options:      map[string]map[string]bool{osYesNo: {"YES": true, "NO": true}},
+		Assignments:  map[[2]string]bool{{dsA, ouA}: true},
+	}}
 	return c
 }
 

@@ -99,6 +99,19 @@ func (s *Store) Import(h Header, next func() (Input, error), cat Catalog, opts O
 	return im.sum, nil
 }
 
+// FromSlice returns a value source for Import that yields ins in order
+// (for single-value endpoints and decoders that produce a slice).
+func FromSlice(ins ...Input) func() (Input, error) {
+	return func() (Input, error) {
+		if len(ins) == 0 {
+			return Input{}, io.EOF
+		}
+		in := ins[0]
+		ins = ins[1:]
+		return in, nil
+	}
+}
+
 // importer is the state of one import.
 type importer struct {
 	s     *Store
@@ -132,6 +145,8 @@ type op struct {
 	created, lastUpdated int64
 	keepCreated          bool
 	followUp, deleted    bool
+	key                  key   // interned key, set when applying
+	rec                  int64 // record number of the existing value, -1 if none
 }
 
 // header validates the data value set level (validateDataSet* in

@@ -113,3 +113,30 @@ func TestImportSemantics(t *testing.T) {
 		})
 	}
 }
+
+// TestImportErrors checks the errors Import returns (as opposed to
+// conflicts): a bad payload strategy and a failing value source.
+func TestImportErrors(t *testing.T) {
+	t.Parallel()
+	s, cat := New(), newCatalog()
+	if _, err := s.ImportJSON(strings.NewReader(`{"strategy":"MERGE","dataValues":[]}`), cat, opts()); err == nil || !strings.Contains(err.Error(), "importStrategy") {
+		t.Errorf("bad strategy: %v", err)
+	}
+	if _, err := s.ImportJSON(strings.NewReader(`{"dataValues":[`+dv(deA, "202401", ouA, "1")+`,{"value":}]}`), cat, opts()); err == nil {
+		t.Error("broken JSON accepted")
+	}
+	// Values before a broken stream stay applied, as in DHIS2.
+	if _, live := s.Len(); live != 1 {
+		t.Errorf("live = %d, want 1", live)
+	}
+	sum, err := s.Import(Header{}, FromSlice(Input{DataElement: deB, Period: "202401", OrgUnit: ouA, Value: "4", HasValue: true}), cat, opts())
+	if err != nil || sum.Imported != 1 {
+		t.Errorf("FromSlice import: %v %+v", err, sum)
+	}
+	for _, name := range []string{"NEW_AND_UPDATES", "new", "UPDATES", "deletes", "SYNC", "CREATE_AND_UPDATE"} {
+		st, err := ParseStrategy(name)
+		if err != nil || (name == "deletes" && st != Delete) || (name == "new" && st.String() != "CREATE") {
+			t.Errorf("ParseStrategy(%q) = %v, %v", name, st, err)
+		}
+	}
+}

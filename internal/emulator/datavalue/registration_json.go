@@ -13,6 +13,7 @@ import (
 // binds them to a String field.
 type flexText string
 
+// UnmarshalJSON implements json.Unmarshaler.
 func (t *flexText) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	switch {
@@ -36,6 +37,7 @@ func (t *flexText) UnmarshalJSON(b []byte) error {
 // null leaves it unset.
 type flexBool struct{ v *bool }
 
+// UnmarshalJSON implements json.Unmarshaler.
 func (f *flexBool) UnmarshalJSON(b []byte) error {
 	s := strings.ToLower(strings.Trim(strings.TrimSpace(string(b)), `"`))
 	var v bool

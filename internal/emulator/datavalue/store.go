@@ -68,6 +68,24 @@ func (s *Store) Len() (total, live int) {
 	return s.recs.n, s.live
 }
 
+// Stats describes the store's size.
+type Stats struct {
+	Values      int // stored data values, soft-deleted ones included
+	Live        int // data values that are not soft-deleted
+	Identifiers int // interned UIDs
+	Periods     int // interned periods
+	TextBytes   int // bytes reserved for values and comments
+	WastedBytes int // text bytes of replaced values (reclaimed by Snapshot then Restore)
+}
+
+// Stats returns the store's size.
+func (s *Store) Stats() Stats {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return Stats{Values: s.recs.n, Live: s.live, Identifiers: len(s.uids.strs) - 1, Periods: len(s.pes.pers) - 1,
+		TextBytes: s.txt.size(), WastedBytes: s.txt.wasted}
+}
+
 // lookupKey resolves five identifiers to a key without interning; ok is
 // false when one is unknown (so no value can exist).
 func (s *Store) lookupKey(de, pe, ou, coc, aoc string) (key, bool) {
@@ -150,15 +168,27 @@ func (s *Store) Put(dv DataValue) error {
 // write stores r (whose spans are filled from value and comment) under its
 // key, inserting or replacing. The caller holds the write lock.
 func (s *Store) write(r record, value, comment string) error {
+	rec := int64(-1)
+	if i, ok := s.idx.find(&s.recs, r.key); ok {
+		rec = int64(i)
+	}
+	return s.writeAt(rec, r, value, comment)
+}
+
+// writeAt is write for a key whose record number is known (-1 if new).
+func (s *Store) writeAt(rec int64, r record, value, comment string) error {
+	var old *record
+	if rec >= 0 {
+		old = s.recs.at(uint32(rec))
+	}
 	var err error
-	if r.value, err = s.putText(r.key, value); err != nil {
+	if r.value, err = s.putText(old, value); err != nil {
 		return err
 	}
-	if r.comment, err = s.putText(r.key, comment); err != nil {
+	if r.comment, err = s.putText(old, comment); err != nil {
 		return err
 	}
-	i, ok := s.idx.find(&s.recs, r.key)
-	if !ok {
+	if old == nil {
 		s.idx.insert(&s.recs, r.key, uint32(s.recs.n))
 		s.recs.add(r)
 		if !r.deleted() {
@@ -166,8 +196,12 @@ func (s *Store) write(r record, value, comment string) error {
 		}
 		return nil
 	}
-	old := s.recs.at(i)
-	s.txt.wasted += int(old.value.n + old.comment.n)
+	if r.value != old.value {
+		s.txt.wasted += int(old.value.n)
+	}
+	if r.comment != old.comment {
+		s.txt.wasted += int(old.comment.n)
+	}
 	if old.deleted() && !r.deleted() {
 		s.live++
 	} else if !old.deleted() && r.deleted() {
@@ -177,14 +211,13 @@ func (s *Store) write(r record, value, comment string) error {
 	return nil
 }
 
-// putText stores a string, reusing the bytes of the value already stored
-// under k when equal (an unchanged re-import does not grow the text).
-func (s *Store) putText(k key, str string) (span, error) {
+// putText stores a string, reusing the bytes of the old record's value or
+// comment when equal (an unchanged re-import does not grow the text).
+func (s *Store) putText(old *record, str string) (span, error) {
 	if str == "" {
 		return span{}, nil
 	}
-	if i, ok := s.idx.find(&s.recs, k); ok {
-		old := s.recs.at(i)
+	if old != nil {
 		if s.txt.get(old.value) == str {
 			return old.value, nil
 		}

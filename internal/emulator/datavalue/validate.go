@@ -11,79 +11,81 @@ import (
 // the first failure adds a conflict and rejects the value.
 func (im *importer) validate(index int, in Input) (op, bool) {
 	o := op{index: index}
-	fail := func(k conflictKind, args ...string) (op, bool) {
-		im.cs.add(index, k, args...)
+	de, k, args := im.resolve(&o, in)
+	if k == nil {
+		k, args = im.checkContent(&o, de, in)
+	}
+	if k != nil {
+		im.cs.add(index, *k, args...)
 		im.reject(index)
 		return op{}, false
 	}
+	im.fill(&o, de, in, normalizeBoolean(in.Value, de.ValueType))
+	return o, true
+}
+
+// resolve finds the value's data element, period, org unit and option
+// combos (E7610–E7615); header identifiers win over the value's own.
+func (im *importer) resolve(o *op, in Input) (*DataElement, *conflictKind, []string) {
 	o.de = strings.TrimSpace(in.DataElement)
 	de := im.dataElement(o.de)
 	if o.de == "" || de == nil {
-		return fail(e7610, in.DataElement)
+		return nil, &e7610, []string{in.DataElement}
 	}
 	if o.pe = im.outerPe; o.pe.IsZero() {
 		if o.pe = im.period(strings.TrimSpace(in.Period)); o.pe.IsZero() {
-			return fail(e7611, in.Period)
+			return nil, &e7611, []string{in.Period}
 		}
 	}
 	if o.ou = im.outerOU; o.ou == "" {
-		o.ou = strings.TrimSpace(in.OrgUnit)
-		if o.ou == "" || !im.orgUnit(o.ou) {
-			return fail(e7612, in.OrgUnit)
+		if o.ou = strings.TrimSpace(in.OrgUnit); o.ou == "" || !im.orgUnit(o.ou) {
+			return nil, &e7612, []string{in.OrgUnit}
 		}
 	}
-	o.coc = strings.TrimSpace(in.CategoryOptionCombo)
-	var coc, aoc *OptionCombo
-	if o.coc != "" {
-		if coc = im.optionCombo(o.coc); coc == nil {
-			return fail(e7613, in.CategoryOptionCombo)
-		}
+	if o.coc = strings.TrimSpace(in.CategoryOptionCombo); o.coc != "" && im.optionCombo(o.coc) == nil {
+		return nil, &e7613, []string{in.CategoryOptionCombo}
 	}
 	if o.aoc = im.outerAOC; o.aoc == "" {
-		if o.aoc = strings.TrimSpace(in.AttributeOptionCombo); o.aoc != "" {
-			if aoc = im.optionCombo(o.aoc); aoc == nil {
-				return fail(e7615, in.AttributeOptionCombo)
-			}
+		if o.aoc = strings.TrimSpace(in.AttributeOptionCombo); o.aoc != "" && im.optionCombo(o.aoc) == nil {
+			return nil, &e7615, []string{in.AttributeOptionCombo}
 		}
-	} else {
-		aoc = im.optionCombo(o.aoc)
 	}
+	return de, nil, nil
+}
+
+// checkContent runs the checks after resolution (E7618–E7641).
+func (im *importer) checkContent(o *op, de *DataElement, in Input) (*conflictKind, []string) {
 	if !in.HasValue && !in.HasComment && !in.Deleted && im.opts.Strategy != Delete {
-		return fail(e7618, in.DataElement)
+		return &e7618, []string{in.DataElement}
 	}
-	value := normalizeBoolean(in.Value, de.ValueType)
-	if key := checkValue(value, de); key != "" {
-		return fail(e7619, in.DataElement, key)
+	if key := checkValue(normalizeBoolean(in.Value, de.ValueType), de); key != "" {
+		return &e7619, []string{in.DataElement, key}
 	}
 	if utf16Len(in.Comment) > maxValueLength && strings.TrimSpace(in.Comment) != "" {
-		return fail(e7620, "comment_length_greater_than_max_length")
+		return &e7620, []string{"comment_length_greater_than_max_length"}
 	}
 	if de.OptionSet != "" && in.HasValue && !im.optionsExist(de, in.Value) {
-		return fail(e7621, in.DataElement)
+		return &e7621, []string{in.DataElement}
 	}
 	if o.coc == "" {
 		if im.opts.RequireCategoryOptionCombo {
-			return fail(e7630)
+			return &e7630, nil
 		}
 		o.coc = im.opts.defaultCombo()
 	}
 	if o.aoc == "" {
 		if im.opts.RequireAttributeOptionCombo {
-			return fail(e7631)
+			return &e7631, nil
 		}
 		o.aoc = im.opts.defaultCombo()
 	}
-	if k, args := im.strict(&o, de, coc, aoc, in); k != nil {
-		return fail(*k, args...)
+	if k, args := im.strict(o, de, in); k != nil {
+		return k, args
 	}
 	if utf16Len(in.StoredBy) > maxStoredByLength && strings.TrimSpace(in.StoredBy) != "" {
-		return fail(e7637, "stored_by_length_greater_than_max_length")
+		return &e7637, []string{"stored_by_length_greater_than_max_length"}
 	}
-	if k, args := im.futurePeriod(&o, de, in); k != nil {
-		return fail(*k, args...)
-	}
-	im.fill(&o, de, in, value)
-	return o, true
+	return im.futurePeriod(o, de, in)
 }
 
 func (im *importer) optionsExist(de *DataElement, v string) bool {
@@ -101,7 +103,7 @@ func (im *importer) optionsExist(de *DataElement, v string) bool {
 
 // strict runs the checks enabled by the strict* and require* options
 // (E7632–E7636).
-func (im *importer) strict(o *op, de *DataElement, coc, aoc *OptionCombo, in Input) (*conflictKind, []string) {
+func (im *importer) strict(o *op, de *DataElement, in Input) (*conflictKind, []string) {
 	if im.opts.StrictPeriods && !slices.Contains(im.dataSetPeriodTypes(de), o.pe.Type()) {
 		return &e7632, []string{in.Period, in.DataElement}
 	}

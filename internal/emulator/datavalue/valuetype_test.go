@@ -101,7 +101,7 @@ func TestNormalizeBooleanAndZero(t *testing.T) {
 func TestImportStoresNormalizedBoolean(t *testing.T) {
 	t.Parallel()
 	s, cat := New(), newCatalog()
-	cat.des["deBool00001"] = DataElement{ValueType: TypeBoolean, CategoryCombo: ccDef}
+	cat.DataElements["deBool00001"] = DataElement{ValueType: TypeBoolean, CategoryCombo: ccDef}
 	sum := importJSON(t, s, cat, opts(), `{"dataValues":[{"dataElement":"deBool00001","period":"202401","orgUnit":"`+ouA+`","value":1}]}`)
 	if sum.Imported != 1 {
 		t.Fatalf("summary %+v", sum)

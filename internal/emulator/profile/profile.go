@@ -93,8 +93,8 @@ type Profile struct {
 	TrackerPagingFalse bool // paging=false accepted (2.41+); before: skipPaging=true
 
 	// Aggregate data.
-	KeepsDataValueTimestamps bool // payload created/lastUpdated/storedBy kept (checked on 2.40; assumed from 2.40)
-	IgnoresUnchangedValues   bool // unchanged values counted as ignored (2.41+)
+	KeepsDataValueTimestamps bool // payload created/lastUpdated kept (≤2.40; 2.41 sets them to now: DHIS2-8084, commit 24e837d8b2e)
+	IgnoresUnchangedValues   bool // unchanged values counted as ignored (DHIS2-15254: 2.41+, backported to 2.38.6, 2.39.5, 2.40.3)
 	DataValueSetsCompression bool // dataValueSets?compression= (2.39+)
 	DataElementFilter        bool // dataValueSets?dataElement= (2.39+)
 
@@ -143,8 +143,8 @@ func For(v dhis2.Version) (Profile, error) {
 		NewTracker:         m >= 36,
 		TrackerPagingFalse: m >= 41,
 
-		KeepsDataValueTimestamps: m >= 40,
-		IgnoresUnchangedValues:   m >= 41,
+		KeepsDataValueTimestamps: m <= 40,
+		IgnoresUnchangedValues:   ignoresUnchanged(v),
 		DataValueSetsCompression: m >= 39,
 		DataElementFilter:        m >= 39,
 
@@ -200,6 +200,20 @@ func MustFor(s string) Profile {
 		panic(err)
 	}
 	return p
+}
+
+// ignoresUnchanged reports whether an import of an unchanged data value is
+// counted as ignored (DHIS2-15254), a patch-level gate.
+func ignoresUnchanged(v dhis2.Version) bool {
+	switch v.Minor {
+	case 38:
+		return v.Patch >= 6
+	case 39:
+		return v.Patch >= 5
+	case 40:
+		return v.Patch >= 3
+	}
+	return v.Minor >= 41
 }
 
 // minAPI and maxAPI give the accepted /api/NN/ range (DhisApiVersion enum

@@ -25,7 +25,12 @@ func TestForGates(t *testing.T) {
 		{"2.38", func(p Profile) bool {
 			return p.WrappedImports && p.PlainForAPIVersion(37) && !p.PlainForAPIVersion(0) && p.Users == UserDual && p.EventVisualizns
 		}, "2.38 wraps imports"},
-		{"2.40.3.1", func(p Profile) bool { return p.Sharing == SharingBoth && p.MergeMode && p.KeepsDataValueTimestamps }, "2.40 hotfix"},
+		{"2.40.3.1", func(p Profile) bool {
+			return p.Sharing == SharingBoth && p.MergeMode && p.KeepsDataValueTimestamps && p.IgnoresUnchangedValues
+		}, "2.40 hotfix"},
+		{"2.40.2", func(p Profile) bool { return !p.IgnoresUnchangedValues }, "unchanged values ignored only from 2.40.3"},
+		{"2.39.5", func(p Profile) bool { return p.IgnoresUnchangedValues }, "DHIS2-15254 backport to 2.39.5"},
+		{"2.41.0", func(p Profile) bool { return !p.KeepsDataValueTimestamps && p.IgnoresUnchangedValues }, "2.41 sets data value timestamps to now"},
 		{"2.41", func(p Profile) bool {
 			return p.Sharing == SharingObject && !p.MergeMode && p.PATv2 && p.TrackerList == TrackerPagerFlat && p.OldTracker
 		}, "2.41 sharing object only"},

@@ -1,4 +1,4 @@
-package dhis2_test
+package emucontract_test
 
 import (
 	"context"

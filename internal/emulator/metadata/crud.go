@@ -1,0 +1,353 @@
+package metadata
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// ObjectResult is the outcome of a single-object write on /api/<plural>[/{id}].
+// The HTTP layer answers 201 (create) or 200 with an ObjectReport WebMessage
+// when Status is OK, and 409 with Status ERROR otherwise.
+type ObjectResult struct {
+	Status       string // OK or ERROR
+	UID          string
+	Klass        string
+	ErrorReports []ErrorReport
+	Report       *ImportReport // the underlying import report
+}
+
+// Response returns the WebMessage "response" member
+// {"responseType":"ObjectReport","uid","klass","errorReports"}.
+func (r *ObjectResult) Response() ObjectReportResponse {
+	ers := r.ErrorReports
+	if ers == nil {
+		ers = []ErrorReport{}
+	}
+	return ObjectReportResponse{ResponseType: "ObjectReport", UID: r.UID, Klass: r.Klass, ErrorReports: ers}
+}
+
+// DecodeObject decodes one JSON object (numbers kept as json.Number).
+func DecodeObject(r io.Reader) (Object, error) {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	var o Object
+	if err := dec.Decode(&o); err != nil {
+		return nil, badRequest("invalid JSON object: %v", err)
+	}
+	if o == nil {
+		return nil, badRequest("invalid JSON object: body is empty or null")
+	}
+	return o, nil
+}
+
+func (s *Store) typeOf(plural string) (*typeStore, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	ts := s.types[plural]
+	if ts == nil {
+		return nil, &NotFoundError{Type: plural}
+	}
+	return ts, nil
+}
+
+// CreateObject is POST /api/<plural>: a CREATE import of one object
+// (translations dropped, FULL report). ip carries the other query parameters.
+func (s *Store) CreateObject(plural string, o Object, ip ImportParams) (*ObjectResult, error) {
+	ts, err := s.typeOf(plural)
+	if err != nil {
+		return nil, err
+	}
+	o = copyObject(o)
+	delete(o, "translations")
+	ip = mergeDefaults(ip)
+	ip.ImportStrategy, ip.ImportReportMode = "CREATE", "FULL"
+	return s.singleImport(ts.schema, o, ip)
+}
+
+// ReplaceObject is PUT /api/<plural>/{uid}: an UPDATE import of the body with
+// its id forced to uid. A missing object is a *NotFoundError.
+func (s *Store) ReplaceObject(plural, uid string, o Object, ip ImportParams) (*ObjectResult, error) {
+	ts, err := s.typeOf(plural)
+	if err != nil {
+		return nil, err
+	}
+	if !s.Exists(plural, uid) {
+		return nil, &NotFoundError{Type: ts.schema.SimpleName(), UID: uid}
+	}
+	o = copyObject(o)
+	o["id"] = uid
+	ip = mergeDefaults(ip)
+	ip.ImportStrategy, ip.ImportReportMode, ip.Identifier = "UPDATE", "FULL", "UID"
+	return s.singleImport(ts.schema, o, ip)
+}
+
+// DeleteObject is DELETE /api/<plural>/{uid}. A missing object is a
+// *NotFoundError; an object others depend on gives Status ERROR with E4030.
+func (s *Store) DeleteObject(plural, uid string, ip ImportParams) (*ObjectResult, error) {
+	ts, err := s.typeOf(plural)
+	if err != nil {
+		return nil, err
+	}
+	if !s.Exists(plural, uid) {
+		return nil, &NotFoundError{Type: ts.schema.SimpleName(), UID: uid}
+	}
+	ip = mergeDefaults(ip)
+	ip.ImportStrategy, ip.ImportReportMode, ip.Identifier = "DELETE", "FULL", "UID"
+	return s.singleImport(ts.schema, Object{"id": uid}, ip)
+}
+
+// PatchObject is PATCH /api/<plural>/{uid} with an RFC 6902 JSON Patch
+// (add, remove, replace, move, copy, test) applied to the stored object,
+// then imported as an UPDATE. Invalid patches are *BadRequestError values.
+func (s *Store) PatchObject(plural, uid string, patch []byte, ip ImportParams) (*ObjectResult, error) {
+	ts, err := s.typeOf(plural)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	cur, ok := ts.objs[uid]
+	if ok {
+		cur = copyObject(cur)
+	}
+	s.mu.RUnlock()
+	if !ok {
+		return nil, &NotFoundError{Type: ts.schema.SimpleName(), UID: uid}
+	}
+	var ops []patchOp
+	dec := json.NewDecoder(strings.NewReader(string(patch)))
+	dec.UseNumber()
+	if err := dec.Decode(&ops); err != nil {
+		return nil, badRequest("invalid JSON Patch: %v", err)
+	}
+	doc := any(cur)
+	for i, op := range ops {
+		doc, err = applyPatchOp(doc, op)
+		if err != nil {
+			return nil, badRequest("JSON Patch operation %d (%s %s): %v", i, op.Op, op.Path, err)
+		}
+	}
+	o, ok := doc.(map[string]any)
+	if !ok {
+		return nil, badRequest("JSON Patch must leave an object")
+	}
+	o["id"] = uid
+	ip = mergeDefaults(ip)
+	ip.ImportStrategy, ip.ImportReportMode, ip.Identifier = "UPDATE", "FULL", "UID"
+	return s.singleImport(ts.schema, o, ip)
+}
+
+func (s *Store) singleImport(sc *Schema, o Object, ip ImportParams) (*ObjectResult, error) {
+	rep, err := s.ImportPayload(map[string][]Object{sc.Plural: {o}}, ip)
+	if err != nil {
+		return nil, err
+	}
+	res := &ObjectResult{Status: StatusOK, Klass: sc.Klass, Report: rep, UID: str(o["id"])}
+	for _, tr := range rep.TypeReports {
+		for _, or := range tr.ObjectReports {
+			if res.UID == "" {
+				res.UID = or.UID
+			}
+			res.ErrorReports = append(res.ErrorReports, or.ErrorReports...)
+		}
+	}
+	if rep.Status != StatusOK || len(res.ErrorReports) > 0 {
+		res.Status = StatusError
+	}
+	return res, nil
+}
+
+type patchOp struct {
+	Op    string `json:"op"`
+	Path  string `json:"path"`
+	From  string `json:"from"`
+	Value any    `json:"value"`
+}
+
+func applyPatchOp(doc any, op patchOp) (any, error) {
+	switch op.Op {
+	case "add":
+		return pointerSet(doc, op.Path, deepCopy(op.Value), true)
+	case "replace":
+		if _, err := pointerGet(doc, op.Path); err != nil {
+			return nil, err
+		}
+		return pointerSet(doc, op.Path, deepCopy(op.Value), false)
+	case "remove":
+		return pointerRemove(doc, op.Path)
+	case "move", "copy":
+		v, err := pointerGet(doc, op.From)
+		if err != nil {
+			return nil, err
+		}
+		v = deepCopy(v)
+		if op.Op == "move" {
+			if doc, err = pointerRemove(doc, op.From); err != nil {
+				return nil, err
+			}
+		}
+		return pointerSet(doc, op.Path, v, true)
+	case "test":
+		v, err := pointerGet(doc, op.Path)
+		if err != nil {
+			return nil, err
+		}
+		a, _ := json.Marshal(v)
+		b, _ := json.Marshal(op.Value)
+		if string(a) != string(b) {
+			return nil, fmt.Errorf("test failed: value is %s", a)
+		}
+		return doc, nil
+	}
+	return nil, fmt.Errorf("unsupported operation %q", op.Op)
+}
+
+func splitPointer(p string) ([]string, error) {
+	if p == "" {
+		return nil, nil
+	}
+	if !strings.HasPrefix(p, "/") {
+		return nil, fmt.Errorf("path %q must start with /", p)
+	}
+	parts := strings.Split(p[1:], "/")
+	for i, s := range parts {
+		parts[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+	}
+	return parts, nil
+}
+
+func pointerGet(doc any, p string) (any, error) {
+	parts, err := splitPointer(p)
+	if err != nil {
+		return nil, err
+	}
+	cur := doc
+	for _, k := range parts {
+		switch c := cur.(type) {
+		case map[string]any:
+			v, ok := c[k]
+			if !ok {
+				return nil, fmt.Errorf("path %q does not exist", p)
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil, fmt.Errorf("index %q out of range", k)
+			}
+			cur = c[i]
+		default:
+			return nil, fmt.Errorf("path %q does not exist", p)
+		}
+	}
+	return cur, nil
+}
+
+// pointerSet sets (insert=true: adds/inserts) the value at p, returning the new document.
+func pointerSet(doc any, p string, v any, insert bool) (any, error) {
+	parts, err := splitPointer(p)
+	if err != nil {
+		return nil, err
+	}
+	if len(parts) == 0 {
+		return v, nil
+	}
+	return setIn(doc, parts, v, insert)
+}
+
+func setIn(cur any, parts []string, v any, insert bool) (any, error) {
+	k := parts[0]
+	last := len(parts) == 1
+	switch c := cur.(type) {
+	case map[string]any:
+		if last {
+			c[k] = v
+			return c, nil
+		}
+		child, ok := c[k]
+		if !ok {
+			return nil, fmt.Errorf("member %q does not exist", k)
+		}
+		nv, err := setIn(child, parts[1:], v, insert)
+		if err != nil {
+			return nil, err
+		}
+		c[k] = nv
+		return c, nil
+	case []any:
+		if last && k == "-" && insert {
+			return append(c, v), nil
+		}
+		i, err := strconv.Atoi(k)
+		if err != nil || i < 0 || i > len(c) || (!insert || !last) && i == len(c) {
+			return nil, fmt.Errorf("index %q out of range", k)
+		}
+		if last {
+			if insert {
+				c = append(c, nil)
+				copy(c[i+1:], c[i:])
+				c[i] = v
+				return c, nil
+			}
+			c[i] = v
+			return c, nil
+		}
+		nv, err := setIn(c[i], parts[1:], v, insert)
+		if err != nil {
+			return nil, err
+		}
+		c[i] = nv
+		return c, nil
+	}
+	return nil, fmt.Errorf("cannot set %q on a scalar", k)
+}
+
+func pointerRemove(doc any, p string) (any, error) {
+	parts, err := splitPointer(p)
+	if err != nil {
+		return nil, err
+	}
+	if len(parts) == 0 {
+		return nil, fmt.Errorf("cannot remove the whole document")
+	}
+	return removeIn(doc, parts)
+}
+
+func removeIn(cur any, parts []string) (any, error) {
+	k := parts[0]
+	last := len(parts) == 1
+	switch c := cur.(type) {
+	case map[string]any:
+		child, ok := c[k]
+		if !ok {
+			return nil, fmt.Errorf("member %q does not exist", k)
+		}
+		if last {
+			delete(c, k)
+			return c, nil
+		}
+		nv, err := removeIn(child, parts[1:])
+		if err != nil {
+			return nil, err
+		}
+		c[k] = nv
+		return c, nil
+	case []any:
+		i, err := strconv.Atoi(k)
+		if err != nil || i < 0 || i >= len(c) {
+			return nil, fmt.Errorf("index %q out of range", k)
+		}
+		if last {
+			return append(c[:i:i], c[i+1:]...), nil
+		}
+		nv, err := removeIn(c[i], parts[1:])
+		if err != nil {
+			return nil, err
+		}
+		c[i] = nv
+		return c, nil
+	}
+	return nil, fmt.Errorf("cannot remove %q from a scalar", k)
+}
