@@ -6,7 +6,10 @@ type Program struct {
 	WithRegistration  bool   // programType WITH_REGISTRATION (tracker program)
 	TrackedEntityType string // tracker programs only
 	Stages            []string
-	Attributes        []string // program tracked entity attributes
+	// Attributes are the program tracked entity attributes; nil means
+	// unknown (the metadata did not say), and then any attribute is
+	// accepted on enrollments.
+	Attributes []string
 	// OrgUnits is the set of assigned org units. DHIS2 refuses
 	// enrollments (E1041) and events (E1029) elsewhere.
 	OrgUnits       map[string]bool
@@ -18,6 +21,7 @@ type Program struct {
 	// FutureIncidentDates allows occurredAt in the future (else E1021).
 	FutureIncidentDates bool
 	CategoryCombo       string
+	attrsUnknown        bool
 }
 
 // ProgramStage is what the tracker engine needs of a program stage.

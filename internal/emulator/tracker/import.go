@@ -27,6 +27,10 @@ type importer struct {
 	acts        map[string]action // kind+uid → action
 	stop        bool              // FAIL_FAST after the first error
 
+	enSeen map[string][]*Enrollment     // TE|program → valid enrollments earlier in the payload
+	evSeen map[string]bool              // enrollment|stage → a valid event earlier in the payload
+	uniq   map[string]map[string]string // unique attribute → value → TE (stored and earlier in the payload)
+
 	teIn  map[string]*TrackedEntity
 	enIn  map[string]*Enrollment
 	evIn  map[string]*Event
@@ -44,6 +48,7 @@ func (s *Store) Import(b *Bundle, cat Catalog, p ImportParams) *Report {
 	defer s.mu.Unlock()
 	start := time.Now()
 	im := &importer{s: s, cat: cat, p: p, b: b, now: s.now(), bad: map[string]bool{}, acts: map[string]action{},
+		enSeen: map[string][]*Enrollment{}, evSeen: map[string]bool{},
 		teIn: map[string]*TrackedEntity{}, enIn: map[string]*Enrollment{}, evIn: map[string]*Event{}, index: map[string]int{}}
 	im.indexBundle()
 	im.validate()

@@ -141,14 +141,22 @@ func (x *Index) addPrograms(metadata map[string][]map[string]any) {
 			}
 		}
 		for _, a := range list(o["programTrackedEntityAttributes"]) {
-			if aid := refID(a["trackedEntityAttribute"]); aid != "" {
-				p.Attributes = append(p.Attributes, aid)
+			aid := refID(a["trackedEntityAttribute"])
+			if aid == "" {
+				p.Attributes, p.attrsUnknown = nil, true
+				break
 			}
+			p.Attributes = append(p.Attributes, aid)
 		}
 		for _, ou := range list(o["organisationUnits"]) {
 			p.OrgUnits[str(ou["id"])] = true
 		}
 		x.programs[id] = p
+	}
+	for _, a := range metadata["programTrackedEntityAttributes"] {
+		if p, aid := x.programs[refID(a["program"])], refID(a["trackedEntityAttribute"]); p != nil && aid != "" && !contains(p.Attributes, aid) {
+			p.Attributes, p.attrsUnknown = append(p.Attributes, aid), false
+		}
 	}
 	for sid, st := range x.stages {
 		if p := x.programs[st.Program]; p != nil && !contains(p.Stages, sid) {

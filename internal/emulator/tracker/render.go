@@ -171,6 +171,9 @@ func (r *renderer) enrollment(en *Enrollment, f *Fields) map[string]any {
 		var only []string = []string{}
 		if p, ok := r.cat.Program(en.Program); ok {
 			only = orNil(p.Attributes)
+			if p.attrsUnknown {
+				only = nil
+			}
 		}
 		if te := r.s.tes[en.TrackedEntity]; te != nil {
 			m["attributes"] = r.attributes(te.Attributes, only)

@@ -44,9 +44,9 @@ type TypeReport struct {
 
 // BundleReport is the persistence report: one TypeReport per type.
 type BundleReport struct {
-	Status        string              `json:"status"`
+	Status        string               `json:"status"`
 	TypeReportMap map[Kind]*TypeReport `json:"typeReportMap"`
-	Stats         Stats               `json:"stats"`
+	Stats         Stats                `json:"stats"`
 }
 
 // TimingsStats are the durations of the import phases.

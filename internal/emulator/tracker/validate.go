@@ -71,27 +71,38 @@ func (im *importer) checkAttributes(k Kind, uid, teUID string, attrs []attrIn, a
 // valueTaken reports whether another tracked entity (stored or in the
 // payload) has value for a unique attribute.
 func (im *importer) valueTaken(attr, value, teUID string) bool {
+	if im.uniq == nil {
+		im.buildUnique()
+	}
+	vals := im.uniq[attr]
+	if vals == nil {
+		vals = map[string]string{}
+		im.uniq[attr] = vals
+	}
+	if owner, ok := vals[value]; ok && owner != teUID {
+		return true
+	}
+	vals[value] = teUID
+	return false
+}
+
+// buildUnique indexes the stored values of the unique attributes, once
+// per import.
+func (im *importer) buildUnique() {
+	im.uniq = map[string]map[string]string{}
 	for _, te := range im.s.teOrder {
-		if te.UID == teUID || te.Deleted {
+		if te.Deleted {
 			continue
 		}
 		for _, av := range te.Attributes {
-			if av.Attribute == attr && av.Value == value {
-				return true
+			if a, ok := im.cat.Attribute(av.Attribute); ok && a.Unique {
+				if im.uniq[av.Attribute] == nil {
+					im.uniq[av.Attribute] = map[string]string{}
+				}
+				im.uniq[av.Attribute][av.Value] = te.UID
 			}
 		}
 	}
-	for _, te := range im.b.TrackedEntities {
-		if te.UID == teUID {
-			continue
-		}
-		for _, av := range im.b.teAttrs[te] {
-			if av.Attribute == attr && av.Value == value && !av.Null {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // teKnown returns the tracked entity type of a TE that exists (stored and
@@ -131,8 +142,14 @@ func (im *importer) validateEnrollment(en *Enrollment) {
 	if progOK && a == actCreate {
 		im.enrollmentUniqueness(en, prog)
 	}
+	k := en.TrackedEntity + "|" + en.Program
+	im.enSeen[k] = append(im.enSeen[k], en)
 	if progOK {
-		im.checkAttributes(KindEnrollment, en.UID, en.TrackedEntity, im.b.enrAttrs[en], orNil(prog.Attributes))
+		allowed := orNil(prog.Attributes)
+		if prog.attrsUnknown {
+			allowed = nil
+		}
+		im.checkAttributes(KindEnrollment, en.UID, en.TrackedEntity, im.b.enrAttrs[en], allowed)
 	}
 	im.checkNotes(KindEnrollment, en.UID, im.b.notes[en])
 }
@@ -228,11 +245,8 @@ func (im *importer) otherEnrollments(en *Enrollment) []*Enrollment {
 			out = append(out, o)
 		}
 	}
-	for _, o := range im.b.Enrollments {
-		if o == en {
-			break
-		}
-		if o.UID != en.UID && o.TrackedEntity == en.TrackedEntity && o.Program == en.Program && !im.isBad(KindEnrollment, o.UID) {
+	for _, o := range im.enSeen[en.TrackedEntity+"|"+en.Program] {
+		if o.UID != en.UID && !im.isBad(KindEnrollment, o.UID) {
 			out = append(out, o)
 		}
 	}

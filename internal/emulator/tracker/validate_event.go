@@ -104,15 +104,10 @@ func (im *importer) stageHasEvent(ev *Event) bool {
 			return true
 		}
 	}
-	for _, o := range im.b.Events {
-		if o == ev {
-			break
-		}
-		if o.UID != ev.UID && o.Enrollment == ev.Enrollment && o.ProgramStage == ev.ProgramStage && !im.isBad(KindEvent, o.UID) {
-			return true
-		}
-	}
-	return false
+	k := ev.Enrollment + "|" + ev.ProgramStage
+	seen := im.evSeen[k]
+	im.evSeen[k] = true
+	return seen
 }
 
 // eventDates: occurredAt is needed for ACTIVE and COMPLETED events and
