@@ -22,7 +22,7 @@ func TestTrackerCatalogFromMetadata(t *testing.T) {
 		"programs": {{"id": "f1AyMswryyQ", "name": "P", "shortName": "P", "programType": "WITH_REGISTRATION",
 			"trackedEntityType": map[string]any{"id": "Q9GufDoplCL"}, "organisationUnits": []any{map[string]any{"id": "O6uvpzGd5pu"}},
 			"programTrackedEntityAttributes": []any{map[string]any{"id": "k45TmK2PnUx", "trackedEntityAttribute": map[string]any{"id": "dIVt4l5vIOa"}}},
-			"programStages": []any{map[string]any{"id": "nlXNK4b7LVr"}}}},
+			"programStages":                  []any{map[string]any{"id": "nlXNK4b7LVr"}}}},
 		"programStages": {{"id": "nlXNK4b7LVr", "name": "S", "shortName": "S", "program": map[string]any{"id": "f1AyMswryyQ"}, "repeatable": true}},
 	}
 	if err := e.importTrusted(payload); err != nil {
