@@ -79,7 +79,7 @@ func importMetadata(t *testing.T, srv *emulatortest.Server, payload map[string]a
 				}
 			}
 		}
-		t.Fatalf("metadata import: HTTP %d: %d errors, first: %.3v", code, len(msgs), msgs)
+		t.Fatalf("metadata import: HTTP %d: %d errors, first: %q", code, len(msgs), msgs[:min(3, len(msgs))])
 	}
 }
 

@@ -152,6 +152,7 @@ func (e *Emulator) postOldTracker(k trackerKind) handlerFunc {
 		if err != nil {
 			return errStatus(http.StatusBadRequest, "Invalid %s payload: %v", k.path, err)
 		}
+		addImportOptions(sum, oldImportOptions(r, p))
 		return writeOldSummaries(w, sum)
 	}
 }
@@ -165,6 +166,41 @@ func (e *Emulator) importOld(k trackerKind, data []byte, p tracker.ImportParams,
 	b.FillStages(e.state.tracker.catalog())
 	report := e.trackerImport(b, p)
 	return report.ImportSummaries(b, k.kind, tops, href), nil
+}
+
+// oldImportOptions is the ImportOptions object the old importer echoes in
+// its summaries.
+func oldImportOptions(r *http.Request, p tracker.ImportParams) map[string]any {
+	q := r.URL.Query()
+	strategy := firstNonEmpty(q.Get("strategy"), q.Get("importStrategy"), "CREATE_AND_UPDATE")
+	opts := map[string]any{"idSchemes": map[string]any{}, "dryRun": p.ImportMode == tracker.ModeValidate,
+		"async": q.Get("async") == "true", "importStrategy": strings.ToUpper(strategy), "mergeMode": "REPLACE",
+		"reportMode": "FULL", "skipExistingCheck": false, "sharing": false, "skipNotifications": q.Get("skipNotifications") == "true",
+		"skipAudit": false, "datasetAllowsPeriods": false, "strictPeriods": false, "strictDataElements": false,
+		"strictCategoryOptionCombos": false, "strictAttributeOptionCombos": false, "strictOrganisationUnits": false,
+		"requireCategoryOptionCombo": false, "requireAttributeOptionCombo": false, "skipPatternValidation": false,
+		"ignoreEmptyCollection": false, "force": false, "firstRowIsHeader": true, "skipLastUpdated": false,
+		"mergeDataValues": false, "skipCache": false}
+	return opts
+}
+
+// addImportOptions puts importOptions on the summaries and each summary.
+func addImportOptions(sum map[string]any, opts map[string]any) {
+	sum["importOptions"] = opts
+	for _, s := range asMaps(sum["importSummaries"]) {
+		s["importOptions"] = opts
+	}
+}
+
+func asMaps(v any) []map[string]any {
+	list, _ := v.([]any)
+	out := make([]map[string]any, 0, len(list))
+	for _, e := range list {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // writeOldSummaries wraps ImportSummaries in a WebMessage: 409 on ERROR

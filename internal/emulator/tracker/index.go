@@ -1,5 +1,7 @@
 package tracker
 
+import "slices"
+
 // Index is a Catalog built from metadata objects in the shape of a
 // POST /api/metadata body (plural type → objects). Add may be called
 // several times before use; an Index is read-only (and then safe for
@@ -136,9 +138,8 @@ func (x *Index) addPrograms(metadata map[string][]map[string]any) {
 		for _, s := range list(o["programStages"]) {
 			sid := str(s["id"])
 			p.Stages = append(p.Stages, sid)
-			if st := x.stage(sid); st.Program == "" {
-				st.Program = id
-			}
+			// Program.programStages is the owning side: it re-parents the stage.
+			x.stage(sid).Program = id
 		}
 		for _, a := range list(o["programTrackedEntityAttributes"]) {
 			aid := refID(a["trackedEntityAttribute"])
@@ -162,6 +163,9 @@ func (x *Index) addPrograms(metadata map[string][]map[string]any) {
 		if p := x.programs[st.Program]; p != nil && !contains(p.Stages, sid) {
 			p.Stages = append(p.Stages, sid)
 		}
+	}
+	for _, p := range x.programs {
+		p.Stages = slices.DeleteFunc(p.Stages, func(sid string) bool { return x.stages[sid].Program != p.UID })
 	}
 }
 
