@@ -1,5 +1,12 @@
 package tracker
 
+// DHIS2's fixed UIDs of the default category objects.
+const (
+	DefaultCategoryCombo        = "bjDvmb4bfuf"
+	DefaultAttributeOptionCombo = "HllvX50cXC0"
+	DefaultCategoryOption       = "xYerKDKCefk"
+)
+
 // Program is what the tracker engine needs of a program.
 type Program struct {
 	UID               string

@@ -198,6 +198,11 @@ func (im *importer) writeEvent(in *Event, a action) {
 	}
 	ev.OccurredAt, ev.ScheduledAt, ev.FollowUp, ev.Geometry = in.OccurredAt, in.ScheduledAt, in.FollowUp, in.Geometry
 	ev.AttributeOptionCombo, ev.AttributeCategoryOptions, ev.AssignedUser = in.AttributeOptionCombo, in.AttributeCategoryOptions, in.AssignedUser
+	if ev.AttributeOptionCombo == "" && (prog.CategoryCombo == "" || prog.CategoryCombo == DefaultCategoryCombo) {
+		// DHIS2 stores the default attribute option combo on events of
+		// programs with the default category combo.
+		ev.AttributeOptionCombo, ev.AttributeCategoryOptions = DefaultAttributeOptionCombo, DefaultCategoryOption
+	}
 	ev.CompletedAt, ev.CompletedBy = in.CompletedAt, in.CompletedBy
 	if ev.Status == "COMPLETED" && ev.CompletedAt == nil {
 		t := im.now
