@@ -67,6 +67,12 @@ func (e *Emulator) listAPITokens(w http.ResponseWriter, r *http.Request) error {
 // deleteAPIToken serves DELETE /api/apiToken/{uid}.
 func (e *Emulator) deleteAPIToken(w http.ResponseWriter, r *http.Request) error {
 	uid := r.PathValue("uid")
+	me := userOf(r)
+	for _, t := range e.tokens.list() {
+		if t.UID == uid && t.Username != me.Username && !me.has(authorityAll) {
+			return forbidden([]string{authorityAll})
+		}
+	}
 	if !e.tokens.deleteUID(uid) {
 		return errNotFound("ApiToken", uid)
 	}

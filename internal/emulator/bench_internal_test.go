@@ -45,7 +45,9 @@ func (c *benchCatalog) OptionCombo(uid string) (datavalue.OptionCombo, bool) {
 func (c *benchCatalog) DataSet(uid string) (datavalue.DataSet, bool) {
 	return datavalue.DataSet{PeriodType: period.Monthly, CategoryCombo: "bjDvmb4bfuf"}, uid == "DSbench0001"
 }
-func (c *benchCatalog) DataSetElements(uid string) ([]string, bool) { return c.des, uid == "DSbench0001" }
+func (c *benchCatalog) DataSetElements(uid string) ([]string, bool) {
+	return c.des, uid == "DSbench0001"
+}
 func (c *benchCatalog) OrgUnitDescendants(uid string) ([]string, bool) {
 	if uid == "OUroot00000" {
 		return c.ous, true

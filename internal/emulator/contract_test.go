@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -155,4 +156,51 @@ func TestDemoSeedExport(t *testing.T) {
 		t.Errorf("seed summary %q", srv.SeedSummary())
 	}
 	t.Logf("demo seed: %d values exported over %d data sets", total, len(ds.(map[string]any)["dataSets"].([]any)))
+}
+
+// TestDataValueConflictCodes checks the E76xx codes of the classic
+// mistakes through HTTP (2.37+ conflicts carry errorCode).
+func TestDataValueConflictCodes(t *testing.T) {
+	t.Parallel()
+	srv := start(t, emulator.Options{Version: "2.41"})
+	post(t, srv, "/api/metadata", smallWorld)
+	value := func(de, pe, ou, coc, v string) string {
+		return `{"dataValues":[{"dataElement":"` + de + `","period":"` + pe + `","orgUnit":"` + ou + `","categoryOptionCombo":"` + coc + `","value":"` + v + `"}]}`
+	}
+	cases := []struct{ name, body, code string }{
+		{"unknown data element", value("DEnope00001", "202401", "OUchild0001", "HllvX50cXC0", "1"), "E7610"},
+		{"invalid period", value("DEnumber001", "2024-13", "OUchild0001", "HllvX50cXC0", "1"), "E7611"},
+		{"unknown org unit", value("DEnumber001", "202401", "OUnope00001", "HllvX50cXC0", "1"), "E7612"},
+		{"unknown category option combo", value("DEnumber001", "202401", "OUchild0001", "COCnope0001", "1"), "E7613"},
+		{"value type mismatch", value("DEnumber001", "202401", "OUchild0001", "HllvX50cXC0", "douze"), "E7619"},
+	}
+	for _, c := range cases {
+		code, m := post(t, srv, "/api/dataValueSets", c.body)
+		if code != 409 || !strings.Contains(mustJSON(m), `"errorCode":"`+c.code+`"`) {
+			t.Errorf("%s: %d %s, want 409 with %s", c.name, code, mustJSON(m), c.code)
+		}
+	}
+	if n := srv.WriteCounts().DataValues.Imported; n != 0 {
+		t.Fatalf("rejected values were imported: %d", n)
+	}
+}
+
+// TestDemoSeedEveryVersion loads the demo seed (newest shape) into every
+// emulated version through the transforms and the importer.
+func TestDemoSeedEveryVersion(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the demo seed 13 times")
+	}
+	for m := 30; m <= 42; m++ {
+		v := "2." + strconv.Itoa(m)
+		e, err := emulator.New(emulator.Options{Version: v, Seed: "demo"})
+		if err != nil {
+			t.Errorf("%s: %v", v, err)
+			continue
+		}
+		if st := e.Stats(); st.DataValues < 100_000 || st.Objects["organisationUnits"] < 500 {
+			t.Errorf("%s: %+v", v, st)
+		}
+		e.Close()
+	}
 }

@@ -24,7 +24,7 @@ type ImportCounts struct {
 func (c ImportCounts) writes() int64 { return c.Imported + c.Updated + c.Deleted }
 
 // WriteCounts is what the emulator's state received since start or the
-// last reset. Dry runds and VALIDATE imports count nothing, so a test can
+// last reset. Dry runs and VALIDATE imports count nothing, so a test can
 // assert that a dry run wrote nothing (Total() == 0) or that a second
 // sync created nothing.
 type WriteCounts struct {

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -164,10 +163,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) record(r *http.Request, rec *recorder, body *countingBody, info *reqInfo, fault *FaultRule, start time.Time) {
-	status := rec.status
-	if rec.hijacked && status == 0 {
-		status = 0 // connection closed without an answer
-	}
+	status := rec.status // 0 when the connection was closed without an answer
 	rr := RequestRecord{
 		Time:     e.now(),
 		Method:   r.Method,
@@ -212,6 +208,3 @@ func baseURL(r *http.Request) string {
 	}
 	return scheme + "://" + r.Host
 }
-
-// errClosed is returned by operations on a closed emulator.
-var errClosed = errors.New("emulator is closed")

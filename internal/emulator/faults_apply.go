@@ -15,7 +15,16 @@ var errFaultCut = errors.New("response cut by an injected fault")
 
 // applyFault runs next under fault f. It returns the fault's log label.
 func (e *Emulator) applyFault(w *recorder, r *http.Request, next http.Handler, f *FaultRule) {
-	ctx := r.Context()
+	// Waits end when the client goes away or the emulator closes.
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	go func() {
+		select {
+		case <-e.closing:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	if f.Latency > 0 && !sleepCtx(ctx, f.Latency) {
 		return
 	}

@@ -250,3 +250,34 @@ func TestFaultsAdminEndpoint(t *testing.T) {
 		t.Fatalf("%d records after reset-log", n)
 	}
 }
+
+// TestUnknownOutcomeImport is RELIABILITY.md R-05 from the emulator's
+// side: the import is committed, the client only sees a broken connection,
+// and a read-back finds the values.
+func TestUnknownOutcomeImport(t *testing.T) {
+	t.Parallel()
+	srv := start(t, emulator.Options{Version: "2.41", Faults: "POST /api/dataValueSets commit-then-reset count=1"})
+	post(t, srv, "/api/metadata", smallWorld)
+	if _, _, err := call(t, srv, freshClient(5*time.Second), "POST", "/api/dataValueSets", goodValues); err == nil {
+		t.Fatal("want a transport error")
+	}
+	_, got := getJSON(t, srv, "/api/dataValueSets?dataSet=DSaaaaaaaaa&period=202401&orgUnit=OUchild0001")
+	if n := len(got.(map[string]any)["dataValues"].([]any)); n != 1 {
+		t.Fatalf("read-back finds %d values, want the committed one", n)
+	}
+	recs := srv.Requests()
+	var faulted []string
+	for _, r := range recs {
+		if r.Fault != "" {
+			faulted = append(faulted, r.Method+" "+r.Path+" "+r.Fault)
+		}
+	}
+	if len(faulted) != 1 || faulted[0] != "POST /api/dataValueSets commit-then-reset" {
+		t.Fatalf("faulted requests %v", faulted)
+	}
+	// The re-send is idempotent on 2.41: the unchanged value is ignored.
+	_, again := post(t, srv, "/api/dataValueSets", goodValues)
+	if c := again["response"].(map[string]any)["importCount"].(map[string]any); c["ignored"] != 1.0 || c["imported"] != 0.0 {
+		t.Fatalf("re-send counts %v", c)
+	}
+}

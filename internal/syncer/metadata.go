@@ -460,11 +460,12 @@ func userRefs(o map[string]any, refs map[string]bool) {
 
 // convert brings the baseline into the destination's shape and back.
 func (m *mdRun) convert() error {
-	c, err := convertForDest(m.baseline, m.r.Dest)
+	c, err := convertForDest(m.baseline, m.r.Source, m.r.Dest)
 	if err != nil {
 		return err
 	}
 	m.conv = c
+	m.cmp.srcKnown = sourceKnown(m.r.Source.Schemas)
 	m.addWarnings(c.warnings)
 	m.names = map[string]string{}
 	for _, objs := range m.baseline {
@@ -565,6 +566,7 @@ func (m *mdRun) apply(ctx context.Context) error {
 	m.r.Report.Failures = append(m.r.Report.Failures, im.failures...)
 	m.stage.Requests += im.requests
 	m.stage.Retries += im.resent
+	m.stage.Chunks = im.chunks
 	deleted, err := m.applyDeletes(ctx, len(im.failures) > 0)
 	if err != nil {
 		return err
@@ -737,6 +739,7 @@ func (m *mdRun) verify(dest transform.Payload) {
 	items := verifyMetadata(verifyInput{
 		types: m.scope, baseline: m.baseline, expected: m.conv.expected, dest: dest,
 		full: m.fullRead(), cmp: m.cmp, losses: transform.LossesBetween(m.r.Source.Version(), m.r.Dest.Version()),
+		notes: m.conv.notes,
 	})
 	m.r.addVerification(items)
 	t := (&Verification{Items: items}).Totals()

@@ -94,6 +94,11 @@ func (s *Store) DeleteObject(plural, uid string, ip ImportParams) (*ObjectResult
 	if !s.Exists(plural, uid) {
 		return nil, &NotFoundError{Type: ts.schema.SimpleName(), UID: uid}
 	}
+	if isDefaultUID(uid) {
+		er, _ := s.deleteBlocked(ts.schema, uid, s.prof.Version.Minor)
+		return &ObjectResult{Status: StatusError, UID: uid, Klass: ts.schema.Klass, ErrorReports: []ErrorReport{er},
+			Report: &ImportReport{Status: StatusError, TypeReports: []TypeReport{}}}, nil
+	}
 	ip = mergeDefaults(ip)
 	ip.ImportStrategy, ip.ImportReportMode, ip.Identifier = "DELETE", "FULL", "UID"
 	return s.singleImport(ts.schema, Object{"id": uid}, ip)

@@ -312,7 +312,7 @@ func (im *importer) finish() (*ImportReport, []WriteEvent) {
 			}
 		}
 	}
-	rep := &ImportReport{Status: StatusOK}
+	rep := &ImportReport{Status: StatusOK, omitEmptyArrays: im.minor() <= 34}
 	var evs []WriteEvent
 	commit := !hasErrors || !im.params.atomic()
 	if commit && !im.params.validate() {
@@ -339,7 +339,8 @@ func (im *importer) finish() (*ImportReport, []WriteEvent) {
 		sort.Ints(idx)
 		for _, i := range idx {
 			or := *b.reports[i]
-			if len(or.ErrorReports) == 0 && im.params.ImportReportMode == "ERRORS" && !im.params.validate() {
+			errorsOnly := im.params.ImportReportMode == "ERRORS" || im.params.ImportReportMode == "ERRORS_NOT_OWNER"
+			if len(or.ErrorReports) == 0 && errorsOnly && !im.params.validate() {
 				continue
 			}
 			if or.ErrorReports == nil {

@@ -361,3 +361,36 @@ func TestExportImportRoundTrip(t *testing.T) {
 		t.Errorf("created not kept: %v", created["created"])
 	}
 }
+
+func TestEventReportsAreEventVisualizations(t *testing.T) {
+	t.Parallel()
+	body := `{"programs":[{"id":"progEvRep01","name":"P","shortName":"P","programType":"WITHOUT_REGISTRATION"}],
+	 "eventReports":[{"id":"evReport001","name":"R","dataType":"AGGREGATED_VALUES","program":{"id":"progEvRep01"}}]}`
+	for _, tt := range []struct {
+		version string
+		mirror  bool
+	}{{"2.37", false}, {"2.38", true}, {"2.42", true}} {
+		t.Run(tt.version, func(t *testing.T) {
+			t.Parallel()
+			s := newStore(t, tt.version)
+			if rep := importJSON(t, s, []byte(body)); rep.Status != StatusOK {
+				t.Fatal(errorSummary(rep))
+			}
+			if got := s.Exists("eventVisualizations", "evReport001"); got != tt.mirror {
+				t.Fatalf("event visualization mirror = %v", got)
+			}
+			if tt.mirror {
+				ev := get(t, s, "eventVisualizations", "evReport001", "type,name,program")
+				if ev["type"] != "PIVOT_TABLE" || ev["name"] != "R" || refID(ev["program"]) != "progEvRep01" {
+					t.Errorf("mirror %v", ev)
+				}
+				if _, err := s.DeleteObject("eventReports", "evReport001", DefaultImportParams()); err != nil {
+					t.Fatal(err)
+				}
+				if s.Exists("eventVisualizations", "evReport001") {
+					t.Error("mirror survives the deletion")
+				}
+			}
+		})
+	}
+}

@@ -9,6 +9,8 @@ type trackerModel struct {
 	stages                              map[string]string // stage key -> uid
 	units                               []int             // facilities enrolling women
 	caseUnits                           []int             // facilities notifying malaria cases
+	cumUnits, cumCase                   []float64         // cumulative populations of units and caseUnits
+	districtHD                          map[int]int       // district index -> its district hospital
 }
 
 var (
@@ -38,12 +40,18 @@ func (b *builder) buildTrackerMetadata() {
 	t.relType = b.uid("relationshipType", "mere_enfant")
 	b.buildTEAs()
 	b.buildRelationshipTypes()
+	t.districtHD = map[int]int{}
 	for fi, f := range b.w.facilities {
 		if maskOf(ftCHU, ftCHR, ftHD, ftCM, ftCS, ftCSC).has(f.typ) {
 			t.units = append(t.units, fi)
+			t.cumUnits = append(t.cumUnits, last(t.cumUnits)+f.pop)
 		}
 		if maskReporting.has(f.typ) {
 			t.caseUnits = append(t.caseUnits, fi)
+			t.cumCase = append(t.cumCase, last(t.cumCase)+f.pop)
+		}
+		if f.typ == ftHD {
+			t.districtHD[f.dist] = fi
 		}
 	}
 	b.buildNotificationTemplates()
@@ -171,6 +179,13 @@ func (b *builder) buildStage(programKey, programID string, s stageDef, order int
 		o["notificationTemplates"] = []any{ref(b.uid("programNotificationTemplate", "rappel_cpn"))}
 	}
 	b.add("programStages", o)
+}
+
+func last(s []float64) float64 {
+	if len(s) == 0 {
+		return 0
+	}
+	return s[len(s)-1]
 }
 
 func contains(s []string, v string) bool {
