@@ -237,8 +237,19 @@ func (e *Emulator) listTracker(k trackerKind) handlerFunc {
 		if err != nil {
 			return e.badTrackerQuery("%v", err)
 		}
-		return writeJSON(w, http.StatusOK, e.trackerEnvelope(r, k.path, res, q.NoPaging, p.q.Get("totalPages") == "true"))
+		return writeRendered(w, http.StatusOK, e.trackerEnvelope(r, k.path, res, q.NoPaging, p.q.Get("totalPages") == "true"))
 	}
+}
+
+// writeRendered writes rendered tracker objects with the tracker
+// package's fast JSON encoder.
+func writeRendered(w http.ResponseWriter, code int, v any) error {
+	b := tracker.AppendJSON(make([]byte, 0, 4096), v)
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.Header().Set("Cache-Control", "no-cache, private")
+	w.WriteHeader(code)
+	_, err := w.Write(b)
+	return err
 }
 
 func fieldsOr(q url.Values, def string) string {
@@ -316,6 +327,6 @@ func (e *Emulator) getTracker(k trackerKind) handlerFunc {
 		if !ok {
 			return errNotFound(k.typeName, uid)
 		}
-		return writeJSON(w, http.StatusOK, obj)
+		return writeRendered(w, http.StatusOK, obj)
 	}
 }

@@ -71,7 +71,7 @@ func (e *Emulator) listOldTracker(k trackerKind) handlerFunc {
 			items[i] = it
 		}
 		if k.kind == tracker.KindRelationship {
-			return writeJSON(w, http.StatusOK, items)
+			return writeRendered(w, http.StatusOK, items)
 		}
 		out := map[string]any{k.path: items}
 		if !q.NoPaging {
@@ -81,7 +81,7 @@ func (e *Emulator) listOldTracker(k trackerKind) handlerFunc {
 			}
 			out["pager"] = pager
 		}
-		return writeJSON(w, http.StatusOK, out)
+		return writeRendered(w, http.StatusOK, out)
 	}
 }
 
@@ -108,7 +108,7 @@ func (e *Emulator) getOldTracker(k trackerKind) handlerFunc {
 		if !ok {
 			return errNotFound(k.typeName, uid)
 		}
-		return writeJSON(w, http.StatusOK, obj)
+		return writeRendered(w, http.StatusOK, obj)
 	}
 }
 

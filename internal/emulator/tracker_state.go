@@ -148,7 +148,9 @@ func (e *Emulator) loadSeedTracker(inst *seed.Instance) error {
 	if err != nil {
 		return fmt.Errorf("seed tracker data: %w", err)
 	}
+	start := time.Now()
 	r := e.trackerImport(b, tracker.ImportParams{User: e.adminUserInfo()})
+	e.log.Debug("seed tracker data loaded", "objects", b.Total(), "duration", time.Since(start))
 	if r.HasErrors() {
 		first := r.ValidationReport.ErrorReports[0]
 		return fmt.Errorf("seed tracker data rejected: %d errors, first %s %s (%s %s)",

@@ -71,6 +71,22 @@ func (x *Index) Add(metadata map[string][]map[string]any) {
 		x.relTypes[id] = RelationshipType{UID: id, Bidirectional: o["bidirectional"] == true,
 			From: constraintOf(o["fromConstraint"]), To: constraintOf(o["toConstraint"])}
 	}
+	for id := range x.orgUnits {
+		if x.paths[id] == "" {
+			x.paths[id] = x.buildPath(id)
+		}
+	}
+}
+
+// buildPath derives "/root/…/uid" from the parents.
+func (x *Index) buildPath(uid string) string {
+	path := "/" + uid
+	parent := x.orgUnits[uid]
+	for seen := 0; parent != "" && seen < 32; seen++ {
+		path = "/" + parent + path
+		parent = x.orgUnits[parent]
+	}
+	return path
 }
 
 func (x *Index) addOptions(metadata map[string][]map[string]any) {
@@ -232,19 +248,13 @@ func (x *Index) CategoryOptionCombo(uid string) bool { return x.cocs[uid] }
 // OrgUnit implements Catalog: the path is the explicit one, or is built
 // from the parents.
 func (x *Index) OrgUnit(uid string) (OrgUnit, bool) {
-	parent, ok := x.orgUnits[uid]
-	if !ok {
+	if _, ok := x.orgUnits[uid]; !ok {
 		return OrgUnit{}, false
 	}
 	if p := x.paths[uid]; p != "" {
 		return OrgUnit{UID: uid, Path: p}, true
 	}
-	path := "/" + uid
-	for seen := 0; parent != "" && seen < 32; seen++ {
-		path = "/" + parent + path
-		parent = x.orgUnits[parent]
-	}
-	return OrgUnit{UID: uid, Path: path}, true
+	return OrgUnit{UID: uid, Path: x.buildPath(uid)}, true
 }
 
 // str returns v as a string ("" for non-strings).

@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -117,7 +118,10 @@ type obj struct {
 
 func sortObjs(items []obj, order []Order) {
 	if len(order) == 0 {
-		sort.SliceStable(items, func(i, j int) bool { return items[i].st.seq > items[j].st.seq })
+		if !sort.SliceIsSorted(items, func(i, j int) bool { return items[i].st.seq < items[j].st.seq }) {
+			sort.SliceStable(items, func(i, j int) bool { return items[i].st.seq < items[j].st.seq })
+		}
+		slices.Reverse(items) // newest first
 		return
 	}
 	sort.SliceStable(items, func(i, j int) bool {
