@@ -126,38 +126,55 @@ func (e *Emulator) trackerImport(b *tracker.Bundle, p tracker.ImportParams) *tra
 // loadSeedTracker imports the seed's tracked entities (with enrollments
 // and events), event-program events and relationships, in the 2.42 wire
 // shape, with full validation: a seed that DHIS2 would reject is a bug.
+// It imports in chunks of seedChunk objects, in dependency order (tracked
+// entities first, relationships last).
 func (e *Emulator) loadSeedTracker(inst *seed.Instance) error {
-	payload := map[string][]map[string]any{}
-	for te := range inst.TrackedEntities {
-		payload["trackedEntities"] = append(payload["trackedEntities"], te)
-	}
-	for ev := range inst.Events {
-		payload["events"] = append(payload["events"], ev)
-	}
-	for rel := range inst.Relationships {
-		payload["relationships"] = append(payload["relationships"], rel)
-	}
-	if len(payload) == 0 {
+	start := time.Now()
+	n := 0
+	flush := func(key string, chunk []map[string]any) error {
+		if len(chunk) == 0 {
+			return nil
+		}
+		body, err := json.Marshal(map[string]any{key: chunk})
+		if err != nil {
+			return fmt.Errorf("encode seed tracker data: %w", err)
+		}
+		b, err := tracker.DecodeBundle(bytes.NewReader(body), e.loc)
+		if err != nil {
+			return fmt.Errorf("seed tracker data: %w", err)
+		}
+		n += b.Total()
+		r := e.trackerImport(b, tracker.ImportParams{User: e.adminUserInfo()})
+		if r.HasErrors() {
+			first := r.ValidationReport.ErrorReports[0]
+			return fmt.Errorf("seed tracker data rejected: %d errors, first %s %s (%s %s)",
+				len(r.ValidationReport.ErrorReports), first.ErrorCode, first.Message, first.TrackerType, first.UID)
+		}
 		return nil
 	}
-	body, err := json.Marshal(payload)
-	if err != nil {
-		return fmt.Errorf("encode seed tracker data: %w", err)
+	for _, part := range []struct {
+		key string
+		seq func(func(map[string]any) bool)
+	}{{"trackedEntities", inst.TrackedEntities}, {"events", inst.Events}, {"relationships", inst.Relationships}} {
+		var chunk []map[string]any
+		for obj := range part.seq {
+			if chunk = append(chunk, obj); len(chunk) == seedChunk {
+				if err := flush(part.key, chunk); err != nil {
+					return err
+				}
+				chunk = chunk[:0]
+			}
+		}
+		if err := flush(part.key, chunk); err != nil {
+			return err
+		}
 	}
-	b, err := tracker.DecodeBundle(bytes.NewReader(body), e.loc)
-	if err != nil {
-		return fmt.Errorf("seed tracker data: %w", err)
-	}
-	start := time.Now()
-	r := e.trackerImport(b, tracker.ImportParams{User: e.adminUserInfo()})
-	e.log.Debug("seed tracker data loaded", "objects", b.Total(), "duration", time.Since(start))
-	if r.HasErrors() {
-		first := r.ValidationReport.ErrorReports[0]
-		return fmt.Errorf("seed tracker data rejected: %d errors, first %s %s (%s %s)",
-			len(r.ValidationReport.ErrorReports), first.ErrorCode, first.Message, first.TrackerType, first.UID)
-	}
+	e.log.Debug("seed tracker data loaded", "objects", n, "duration", time.Since(start))
 	return nil
 }
+
+// seedChunk is the number of top-level seed objects imported at once.
+const seedChunk = 2000
 
 // adminUserInfo is the superuser as a tracker user snapshot.
 func (e *Emulator) adminUserInfo() tracker.User {
