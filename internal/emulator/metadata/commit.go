@@ -118,6 +118,8 @@ func (im *importer) build(sc *Schema, e *entry) Object {
 		}
 		if _, ok := o["sharing"]; !ok || im.params.SkipSharing {
 			im.store.setDefaultSharing(sc, o, im.userUID, "")
+		} else if sh, ok := o["sharing"].(map[string]any); ok && str(sh["owner"]) == "" {
+			sh["owner"] = im.userUID // a new object is owned by its creator
 		}
 		if uc, ok := o["userCredentials"].(map[string]any); ok && str(uc["id"]) == "" {
 			uc["id"] = credentialsUID(e.uid)

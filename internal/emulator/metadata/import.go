@@ -2,7 +2,6 @@ package metadata
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"sort"
 )
@@ -370,5 +369,3 @@ func objectName(o Object) string { return displayNameOf(o) }
 func (im *importer) ident(sc *Schema, o Object, uid string) string {
 	return identifiersWithName(objectName(o), uid, sc.SimpleName())
 }
-
-func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }

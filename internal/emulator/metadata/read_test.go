@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // readStore holds 5 data elements, 2 groups, 1 data set and 3 org units.
@@ -392,5 +393,36 @@ func TestEventReportsAreEventVisualizations(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestDatesInServerTimeZone(t *testing.T) {
+	t.Parallel()
+	eat := time.FixedZone("EAT", 3*3600)
+	s, err := New(Options{Profile: readStore(t, "2.42").Profile(), Clock: fixedClock(), Location: eat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	importJSON(t, s, []byte(`{"constants":[{"id":"constZone01","name":"Z","shortName":"Z","value":2}]}`))
+	o := get(t, s, "constants", "constZone01", "lastUpdated")
+	if lu := str(o["lastUpdated"]); !strings.HasPrefix(lu, "2024-03-01T13:00:") || strings.ContainsAny(lu[10:], "Z+") {
+		t.Fatalf("lastUpdated %q: want server-local time without offset", lu)
+	}
+	for _, tt := range []struct {
+		filter string
+		want   int
+	}{
+		{"lastUpdated:ge:2024-03-01T10:00:00Z", 1},
+		{"lastUpdated:ge:2024-03-01T10:30:00.000Z", 0},
+		{"lastUpdated:ge:2024-03-01T12:59:00", 1},
+		{"lastUpdated:lt:2024-03-01T13:00:00", 0},
+	} {
+		res, err := s.List("constants", ListParams{Filters: []string{tt.filter}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Objects) != tt.want {
+			t.Errorf("%s: %d objects, want %d", tt.filter, len(res.Objects), tt.want)
+		}
 	}
 }
