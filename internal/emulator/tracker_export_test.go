@@ -154,3 +154,43 @@ func TestTrackerExportQueries(t *testing.T) {
 		t.Errorf("write counts = %+v, want 12 created 1 deleted", counts)
 	}
 }
+
+// TestTrackerVersionParams checks the parameter names of each version:
+// 2.36–2.40 need ou/orgUnit (or ouMode ALL/ACCESSIBLE) for TEs and page
+// with skipPaging; 2.41+ default to ACCESSIBLE and page with paging=false.
+func TestTrackerVersionParams(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		v, path string
+		code    int
+		paged   bool // answer has paging fields
+	}{
+		{"2.40", "/api/tracker/trackedEntities?trackedEntityType=Q9GufDoplCL", http.StatusConflict, false},
+		{"2.40", "/api/tracker/trackedEntities?trackedEntityType=Q9GufDoplCL&ouMode=ACCESSIBLE", http.StatusOK, true},
+		{"2.40", "/api/tracker/trackedEntities?trackedEntityType=Q9GufDoplCL&ou=DiszpKrYNg8&skipPaging=true", http.StatusOK, false},
+		{"2.40", "/api/tracker/trackedEntities?trackedEntityType=Q9GufDoplCL&ou=DiszpKrYNg8&paging=false", http.StatusOK, true},
+		{"2.41", "/api/tracker/trackedEntities?trackedEntityType=Q9GufDoplCL", http.StatusOK, true},
+		{"2.41", "/api/tracker/trackedEntities?trackedEntityType=Q9GufDoplCL&skipPaging=true", http.StatusOK, false},
+		{"2.42", "/api/tracker/trackedEntities?trackedEntityType=Q9GufDoplCL&paging=false", http.StatusOK, false},
+		{"2.42", "/api/tracker/trackedEntities?trackedEntityType=Q9GufDoplCL&skipPaging=true", http.StatusOK, true},
+		{"2.42", "/api/tracker/trackedEntities?orgUnits=DiszpKrYNg8", http.StatusBadRequest, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.v+tt.path, func(t *testing.T) {
+			t.Parallel()
+			srv := trackerServer(t, tt.v)
+			code, body := getJSON(t, srv, tt.path)
+			if code != tt.code {
+				t.Fatalf("HTTP %d, want %d: %.300v", code, tt.code, body)
+			}
+			if code != http.StatusOK {
+				return
+			}
+			_, hasPage := asObj(body)["page"]
+			_, hasPager := asObj(body)["pager"]
+			if (hasPage || hasPager) != tt.paged {
+				t.Errorf("paging fields = %v, want %v: %v", hasPage || hasPager, tt.paged, body)
+			}
+		})
+	}
+}
