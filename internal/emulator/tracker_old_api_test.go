@@ -24,7 +24,7 @@ func loadE2EMetadata(t *testing.T, srv *emulatortest.Server) {
 	t.Helper()
 	md := readFixture(t, fxE2E+"setup/tracker_metadata.json").(map[string]any)
 	importMetadata(t, srv, map[string]any{"organisationUnits": slOrgUnits(), "userGroups": []any{obj{"id": "OPVIvvXzNTw", "name": "TA user group"}},
-		"dataElements": []any{obj{"id": "vbZ5LGNfGyy", "name": "TA EP2", "shortName": "TA EP2", "valueType": "TEXT", "domainType": "TRACKER", "aggregationType": "NONE"}},
+		"dataElements":   []any{obj{"id": "vbZ5LGNfGyy", "name": "TA EP2", "shortName": "TA EP2", "valueType": "TEXT", "domainType": "TRACKER", "aggregationType": "NONE"}},
 		"categoryCombos": []any{obj{"id": "p0bh43XdKy5", "name": "TA attribute combo", "dataDimensionType": "ATTRIBUTE", "categories": []any{obj{"id": "GLevLNI9wkl"}}}}})
 	importMetadata(t, srv, md)
 }
