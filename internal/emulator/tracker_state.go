@@ -1,8 +1,6 @@
 package emulator
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
@@ -135,11 +133,7 @@ func (e *Emulator) loadSeedTracker(inst *seed.Instance) error {
 		if len(chunk) == 0 {
 			return nil
 		}
-		body, err := json.Marshal(map[string]any{key: chunk})
-		if err != nil {
-			return fmt.Errorf("encode seed tracker data: %w", err)
-		}
-		b, err := tracker.DecodeBundle(bytes.NewReader(body), e.loc)
+		b, err := tracker.BundleFromMaps(map[string][]map[string]any{key: chunk}, e.loc)
 		if err != nil {
 			return fmt.Errorf("seed tracker data: %w", err)
 		}

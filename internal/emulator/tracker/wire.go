@@ -219,6 +219,11 @@ func DecodeBundle(r io.Reader, loc *time.Location) (*Bundle, error) {
 	if err := json.NewDecoder(r).Decode(&p); err != nil {
 		return nil, fmt.Errorf("decode tracker payload: %w", err)
 	}
+	return flatten(&p, loc)
+}
+
+// flatten turns a decoded payload into a Bundle.
+func flatten(p *wirePayload, loc *time.Location) (*Bundle, error) {
 	b := newBundle()
 	if loc == nil {
 		loc = time.UTC
