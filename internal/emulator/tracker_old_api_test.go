@@ -184,3 +184,45 @@ func TestTrackerPersistence(t *testing.T) {
 		t.Errorf("deleted TE with includeDeleted after restart: HTTP %d %v", code, body)
 	}
 }
+
+// TestOldEnrollmentsAndRelationships posts to /api/enrollments and
+// /api/relationships with the old names and reads them back.
+func TestOldEnrollmentsAndRelationships(t *testing.T) {
+	t.Parallel()
+	srv := oldServer(t, emulator.Options{})
+	code, body := do(t, srv, http.MethodPost, "/api/trackedEntityInstances", `{"trackedEntityInstances":[
+	  {"trackedEntityInstance":"OldTeiA0001","trackedEntityType":"Q9GufDoplCL","orgUnit":"DiszpKrYNg8"},
+	  {"trackedEntityInstance":"OldTeiB0001","trackedEntityType":"Q9GufDoplCL","orgUnit":"DiszpKrYNg8"}]}`)
+	if code != http.StatusOK {
+		t.Fatalf("TEIs: HTTP %d %v", code, body)
+	}
+	code, body = do(t, srv, http.MethodPost, "/api/enrollments", `{"enrollments":[{"enrollment":"OldEnrA0001","trackedEntityInstance":"OldTeiA0001",
+	  "program":"f1AyMswryyQ","orgUnit":"DiszpKrYNg8","enrollmentDate":"2021-05-01","incidentDate":"2021-04-30","status":"ACTIVE",
+	  "notes":[{"value":"first visit","storedDate":"2021-05-01T10:00:00.000"}]}]}`)
+	if code != http.StatusOK || asObj(asObj(body)["response"])["imported"] != float64(1) {
+		t.Fatalf("enrollments: HTTP %d %.600v", code, body)
+	}
+	code, body = getJSON(t, srv, "/api/enrollments/OldEnrA0001")
+	en := asObj(body)
+	if code != http.StatusOK || en["enrollmentDate"] != "2021-05-01T00:00:00.000" || en["incidentDate"] != "2021-04-30T00:00:00.000" ||
+		en["trackedEntityInstance"] != "OldTeiA0001" || len(asList(en["notes"])) != 1 || asObj(asList(en["notes"])[0])["storedDate"] == nil {
+		t.Errorf("GET enrollment: HTTP %d %v", code, en)
+	}
+	rel := `{"relationships":[{"relationship":"OldRelAB001","relationshipType":"xLmPUYJX8Ks",
+	  "from":{"trackedEntityInstance":{"trackedEntityInstance":"OldTeiA0001"}},"to":{"trackedEntityInstance":{"trackedEntityInstance":"OldTeiB0001"}}}]}`
+	if code, body = do(t, srv, http.MethodPost, "/api/relationships", rel); code != http.StatusOK {
+		t.Fatalf("relationships: HTTP %d %.600v", code, body)
+	}
+	code, body = getJSON(t, srv, "/api/relationships?tei=OldTeiB0001")
+	rels := asList(body)
+	if code != http.StatusOK || len(rels) != 1 {
+		t.Fatalf("GET relationships: HTTP %d %v", code, body)
+	}
+	from := asObj(asObj(asObj(rels[0])["from"])["trackedEntityInstance"])
+	if from["trackedEntityInstance"] != "OldTeiA0001" {
+		t.Errorf("old relationship item = %v", asObj(rels[0])["from"])
+	}
+	if code, _ := getJSON(t, srv, "/api/relationships"); code != http.StatusConflict {
+		t.Errorf("relationships without tei/enrollment/event: HTTP %d, want 409", code)
+	}
+}

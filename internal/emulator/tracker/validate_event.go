@@ -149,8 +149,9 @@ func (im *importer) checkDataValues(ev *Event, stage ProgramStage) {
 
 func (im *importer) validateRelationship(r *Relationship) {
 	old := im.s.rels[r.UID]
-	if old != nil && !old.Deleted && im.p.Strategy == StrategyCreateAndUpdate {
-		// Relationships cannot be updated: DHIS2 ignores them with a warning.
+	if old != nil && !old.Deleted && (im.p.Strategy == StrategyCreateAndUpdate || im.p.Strategy == StrategyUpdate) {
+		// Relationships cannot be updated: DHIS2 ignores them with a
+		// warning (ExistenceValidator.validateRelationshipNotUpdated).
 		im.acts[key(KindRelationship, r.UID)] = actIgnore
 		im.warn(KindRelationship, r.UID, "E4015", r.UID)
 		return

@@ -147,3 +147,28 @@ func TestValidateModeWritesNothing(t *testing.T) {
 		t.Errorf("VALIDATE stored %+v", c)
 	}
 }
+
+// TestRelationshipNotUpdated checks that an existing relationship sent
+// again (CREATE_AND_UPDATE or UPDATE) is ignored with warning E4015, and
+// refused with error E4015 on CREATE.
+func TestRelationshipNotUpdated(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.mustOK(t, basePayload)
+	rel := `{"relationships":[{"relationship":"RelAB000001","relationshipType":"RelTeTe0001",
+		"from":{"trackedEntity":{"trackedEntity":"TeAlice0001"}},"to":{"trackedEntity":{"trackedEntity":"TeBob000001"}}}]}`
+	b.mustOK(t, rel)
+	for _, s := range []string{StrategyCreateAndUpdate, StrategyUpdate} {
+		r := b.imp(t, rel, ImportParams{Strategy: s, ReportMode: ReportFull})
+		if r.Status != "OK" || r.HasErrors() || len(r.ValidationReport.WarningReports) != 1 ||
+			r.ValidationReport.WarningReports[0].ErrorCode != "E4015" || r.Stats.Ignored != 1 || r.Stats.Created != 0 {
+			t.Errorf("%s: status %s stats %+v warnings %+v", s, r.Status, r.Stats, r.ValidationReport.WarningReports)
+		}
+	}
+	if c := b.s.Count(); c.Relationships != 1 {
+		t.Errorf("%d relationships stored, want 1", c.Relationships)
+	}
+	if got := codes(b.imp(t, rel, ImportParams{Strategy: StrategyCreate})); !slices.Contains(got, "E4015") {
+		t.Errorf("CREATE codes = %v, want E4015", got)
+	}
+}
