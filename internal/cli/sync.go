@@ -181,5 +181,8 @@ func runPair(ctx context.Context, env *Env, pe *pairEnv, f *pairFlags, opts sync
 		}
 	}
 	printSummary(env.Stdout, rep, 50)
+	if rep.Error != "" {
+		fmt.Fprintf(env.Stderr, "d2sync: %s\n", rep.Error)
+	}
 	return code
 }

@@ -18,7 +18,7 @@ func TestDryRunWritesNothingAndPredicts(t *testing.T) {
 		t.Skip("end-to-end: skipped with -short")
 	}
 	t.Parallel()
-	p := newPair(t, emulator.Options{Version: "2.40", Seed: "demo"}, emulator.Options{Version: "2.38"})
+	p := demoPair(t, "2.40", emulator.Options{Version: "2.38"})
 	dry := p.options()
 	dry.DryRun = true
 	preview := p.sync(t, dry)
@@ -62,7 +62,7 @@ func TestChunkFailingBeyondRetries(t *testing.T) {
 		t.Skip("end-to-end: skipped with -short")
 	}
 	t.Parallel()
-	p := newPair(t, emulator.Options{Version: "2.41", Seed: "demo"}, emulator.Options{Version: "2.41"})
+	p := demoPair(t, "2.41", emulator.Options{Version: "2.41"})
 	o := p.options()
 	o.MaxRequestBytes = 64 << 10
 	// A dry run previews the chunks a real run sends.
@@ -115,7 +115,7 @@ func TestUnknownOutcomeIsResent(t *testing.T) {
 		t.Skip("end-to-end: skipped with -short")
 	}
 	t.Parallel()
-	p := newPair(t, emulator.Options{Version: "2.40", Seed: "demo"}, emulator.Options{Version: "2.40"})
+	p := demoPair(t, "2.40", emulator.Options{Version: "2.40"})
 	// The destination commits the first import, then drops the connection.
 	if err := p.dst.Faults().AddSpec("POST /api/metadata commit-then-reset count=1"); err != nil {
 		t.Fatal(err)
@@ -178,7 +178,7 @@ func TestInstanceProblemsAreClearAndWriteNothing(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			p := newPair(t, emulator.Options{Version: "2.40", Seed: "demo"}, emulator.Options{Version: "2.40",
+			p := demoPair(t, "2.40", emulator.Options{Version: "2.40",
 				Users: []emulator.UserSpec{{Username: "reader", Password: "Reader-Pass-123", Authorities: []string{"F_METADATA_EXPORT"}}}})
 			rep, err := Sync(context.Background(), tc.setup(p))
 			if err == nil || rep.Status != StatusFailed {
@@ -271,7 +271,7 @@ func TestUsersPolicies(t *testing.T) {
 	t.Parallel()
 	t.Run("create-disabled", func(t *testing.T) {
 		t.Parallel()
-		p := newPair(t, emulator.Options{Version: "2.37", Seed: "demo"}, emulator.Options{Version: "2.42"})
+		p := demoPair(t, "2.37", emulator.Options{Version: "2.42"})
 		rep := p.sync(t, p.options())
 		requireVerified(t, rep)
 		created := rep.Stages[0].Counts["users"].Created
@@ -311,7 +311,7 @@ func TestUsersPolicies(t *testing.T) {
 	})
 	t.Run("skip", func(t *testing.T) {
 		t.Parallel()
-		p := newPair(t, emulator.Options{Version: "2.40", Seed: "demo"}, emulator.Options{Version: "2.40"})
+		p := demoPair(t, "2.40", emulator.Options{Version: "2.40"})
 		o := p.options()
 		o.Users = UsersSkip
 		rep := p.sync(t, o)
