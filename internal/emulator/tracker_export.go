@@ -191,11 +191,16 @@ func (e *Emulator) badTrackerQuery(format string, args ...any) error {
 	return errStatus(code, format, args...)
 }
 
-// checkTEScope enforces DHIS2's tracked-entity query rules: a program or
-// a tracked entity type (unless explicit UIDs), and an org unit unless the
-// mode needs none (2.41+ default ACCESSIBLE without org units).
+// checkTEScope enforces DHIS2's tracked-entity query rules: not both a
+// program and a tracked entity type; one of them (unless explicit UIDs)
+// from 2.37; an org unit unless the mode needs none (2.41+ default
+// ACCESSIBLE without org units).
 func (e *Emulator) checkTEScope(q *tracker.Query, modern bool) error {
-	if q.Program == "" && q.TrackedEntityType == "" && len(q.UIDs) == 0 {
+	if q.Program != "" && q.TrackedEntityType != "" {
+		return e.badTrackerQuery("Program and tracked entity cannot be specified simultaneously")
+	}
+	// DHIS2 2.37 added the program-or-type requirement (TrackedEntityQueryParams validation).
+	if q.Program == "" && q.TrackedEntityType == "" && len(q.UIDs) == 0 && e.prof.Version.Minor >= 37 {
 		return e.badTrackerQuery("Either Program or Tracked entity type should be specified")
 	}
 	mode := strings.ToUpper(q.OrgUnitMode)

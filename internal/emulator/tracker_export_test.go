@@ -194,3 +194,29 @@ func TestTrackerVersionParams(t *testing.T) {
 		})
 	}
 }
+
+// TestTrackerScopeRules checks the TE query rules per version.
+func TestTrackerScopeRules(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		v, path string
+		code    int
+	}{
+		{"2.36", "/api/tracker/trackedEntities?ouMode=ALL", http.StatusOK},
+		{"2.37", "/api/tracker/trackedEntities?ouMode=ALL", http.StatusConflict},
+		{"2.35", "/api/trackedEntityInstances?ouMode=ALL", http.StatusOK},
+		{"2.38", "/api/trackedEntityInstances?ouMode=ALL", http.StatusConflict},
+		{"2.41", "/api/tracker/trackedEntities?program=f1AyMswryyQ&trackedEntityType=Q9GufDoplCL", http.StatusBadRequest},
+		{"2.40", "/api/tracker/trackedEntities?program=f1AyMswryyQ", http.StatusConflict},
+		{"2.40", "/api/tracker/trackedEntities?trackedEntity=AbcDefGhi01", http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.v+tt.path, func(t *testing.T) {
+			t.Parallel()
+			srv := start(t, emulator.Options{Version: tt.v})
+			if code, body := getJSON(t, srv, tt.path); code != tt.code {
+				t.Errorf("HTTP %d, want %d: %v", code, tt.code, body)
+			}
+		})
+	}
+}
