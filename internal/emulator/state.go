@@ -39,7 +39,7 @@ func (e *Emulator) sections() []section {
 		e.emulatorSection(),
 		{name: "metadata.json", save: e.meta.Snapshot, load: e.meta.Restore},
 		{name: "datavalues.bin", save: e.values.Snapshot, load: e.values.Restore},
-		{name: "tracker.json", save: e.state.tracker.store.Snapshot, load: e.state.tracker.store.Restore},
+		{name: "tracker.json", save: e.state.tracker.store.Snapshot, load: e.state.tracker.store.Restore, optional: true},
 	}
 }
 

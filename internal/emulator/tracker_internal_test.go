@@ -1,6 +1,11 @@
 package emulator
 
 import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -45,5 +50,49 @@ func TestTrackerCatalogFromMetadata(t *testing.T) {
 	}
 	if tt, ok := cat.TrackedEntityType("Q9GufDoplCL"); !ok || len(tt.Attributes) != 1 {
 		t.Errorf("tracked entity type = %+v, %v", tt, ok)
+	}
+}
+
+// TestSnapshotWithoutTrackerSection opens a data dir whose snapshot was
+// written before the tracker section existed: it loads, with no tracker
+// data.
+func TestSnapshotWithoutTrackerSection(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	e, err := New(Options{Version: "2.41", DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, snapshotFile)
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		if f.Name == "tracker.json" {
+			continue
+		}
+		w, _ := zw.Create(f.Name)
+		r, _ := f.Open()
+		io.Copy(w, r)
+		r.Close()
+	}
+	zw.Close()
+	zr.Close()
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e2, err := New(Options{Version: "2.41", DataDir: dir})
+	if err != nil {
+		t.Fatalf("snapshot without tracker.json: %v", err)
+	}
+	defer e2.Close()
+	if st := e2.Stats().Tracker; st != (TrackerStats{}) {
+		t.Errorf("tracker stats = %+v", st)
 	}
 }
