@@ -201,6 +201,9 @@ func (e *Emulator) checkTEScope(q *tracker.Query, modern bool) error {
 	}
 	// DHIS2 2.37 added the program-or-type requirement (TrackedEntityQueryParams validation).
 	if q.Program == "" && q.TrackedEntityType == "" && len(q.UIDs) == 0 && e.prof.Version.Minor >= 37 {
+		if modern {
+			return e.badTrackerQuery("Either `program`, `trackedEntityType` or `trackedEntities` should be specified")
+		}
 		return e.badTrackerQuery("Either Program or Tracked entity type should be specified")
 	}
 	mode := strings.ToUpper(q.OrgUnitMode)
