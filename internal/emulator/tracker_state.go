@@ -21,8 +21,8 @@ type trackerState struct {
 	index *tracker.Index
 }
 
-func newTrackerState(meta *metadata.Store, loc *time.Location, clock func() time.Time) *trackerState {
-	return &trackerState{store: tracker.New(tracker.Options{Clock: clock, Location: loc}), meta: meta}
+func newTrackerState(meta *metadata.Store, loc *time.Location, clock func() time.Time, modernMessages bool) *trackerState {
+	return &trackerState{store: tracker.New(tracker.Options{Clock: clock, Location: loc, ModernMessages: modernMessages}), meta: meta}
 }
 
 // trackerFields are the metadata types the tracker validates against,

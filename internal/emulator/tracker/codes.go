@@ -84,9 +84,15 @@ var messages = map[Code]string{
 	"E5001": "\"{0}\" `{1}` cannot be deleted because \"{2}\" `{3}` referenced by it cannot be deleted.",
 }
 
-// Message formats the template of code with args.
-func Message(code Code, args ...string) string {
+// Message formats the template of code with args (the older wording).
+func Message(code Code, args ...string) string { return message(false, code, args...) }
+
+// message formats a template; modern selects the 2.41+ wording.
+func message(modern bool, code Code, args ...string) string {
 	t, ok := messages[code]
+	if m, has := modernMessages[code]; modern && has {
+		t, ok = m, true
+	}
 	if !ok {
 		return string(code)
 	}
@@ -104,6 +110,6 @@ type ErrorReport struct {
 	UID         string `json:"uid"`
 }
 
-func newError(kind Kind, uid string, code Code, args ...string) ErrorReport {
-	return ErrorReport{Message: Message(code, args...), ErrorCode: code, TrackerType: kind, UID: uid}
+func newError(modern bool, kind Kind, uid string, code Code, args ...string) ErrorReport {
+	return ErrorReport{Message: message(modern, code, args...), ErrorCode: code, TrackerType: kind, UID: uid}
 }

@@ -107,7 +107,7 @@ func (im *importer) indexBundle() {
 
 // fail records an error on an object.
 func (im *importer) fail(k Kind, uid string, code Code, args ...string) {
-	im.errs = append(im.errs, newError(k, uid, code, args...))
+	im.errs = append(im.errs, newError(im.s.opts.ModernMessages, k, uid, code, args...))
 	im.bad[key(k, uid)] = true
 	if im.p.ValidationMode == ValidationFailFast {
 		im.stop = true
@@ -115,7 +115,7 @@ func (im *importer) fail(k Kind, uid string, code Code, args ...string) {
 }
 
 func (im *importer) warn(k Kind, uid string, code Code, args ...string) {
-	im.warns = append(im.warns, newError(k, uid, code, args...))
+	im.warns = append(im.warns, newError(im.s.opts.ModernMessages, k, uid, code, args...))
 }
 
 func (im *importer) isBad(k Kind, uid string) bool { return im.bad[key(k, uid)] }

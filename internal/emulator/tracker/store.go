@@ -13,6 +13,10 @@ type Options struct {
 	// Location is the server time zone: dates without a zone are read in
 	// it, and every date is written in it without offset (default UTC).
 	Location *time.Location
+	// ModernMessages selects the reworded validation messages of newer
+	// DHIS2 versions ("TrackedEntity: `x`, does not exist." rather than
+	// "TrackedEntityInstance: `x`, does not exist."); set from 2.41.
+	ModernMessages bool
 }
 
 // Store is the in-memory tracker database. It is safe for concurrent use:

@@ -172,3 +172,17 @@ func TestRelationshipNotUpdated(t *testing.T) {
 		t.Errorf("CREATE codes = %v, want E4015", got)
 	}
 }
+
+// TestMessageWording checks both wordings of a template.
+func TestMessageWording(t *testing.T) {
+	t.Parallel()
+	if got := message(false, "E1063", "abc"); got != "TrackedEntityInstance: `abc`, does not exist." {
+		t.Errorf("old wording = %q", got)
+	}
+	if got := message(true, "E1063", "abc"); got != "TrackedEntity: `abc`, does not exist." {
+		t.Errorf("modern wording = %q", got)
+	}
+	if got := message(true, "E1048", "EVENT", "x"); got != "Object: `EVENT`, uid: `x`, has an invalid uid format." {
+		t.Errorf("fallback to old wording = %q", got)
+	}
+}
