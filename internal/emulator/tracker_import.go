@@ -13,6 +13,21 @@ import (
 // jobTrackerImport is the JobType of /api/tracker imports.
 const jobTrackerImport = "TRACKER_IMPORT_JOB"
 
+// trackerAccess fills the user, capture scope and cascade-delete
+// authorities of import params from the request's account.
+func trackerAccess(r *http.Request, p *tracker.ImportParams) {
+	p.User = trackerUser(r)
+	a := userOf(r)
+	if a == nil {
+		return
+	}
+	p.CascadeDeleteTE = a.has("F_TEI_CASCADE_DELETE")
+	p.CascadeDeleteEnrollment = a.has("F_ENROLLMENT_CASCADE_DELETE")
+	if !a.has(authorityAll) && len(a.OrgUnits) > 0 {
+		p.CaptureScope = a.OrgUnits
+	}
+}
+
 // trackerUser is the request's user as a tracker user snapshot.
 func trackerUser(r *http.Request) tracker.User {
 	a := userOf(r)
@@ -32,7 +47,7 @@ func (e *Emulator) postTracker(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	params := tracker.ParseImportParams(q.Get)
-	params.User = trackerUser(r)
+	trackerAccess(r, &params)
 	body, err := importBody(r)
 	if err != nil {
 		return err

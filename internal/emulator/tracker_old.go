@@ -124,7 +124,7 @@ func oldImportParams(r *http.Request) tracker.ImportParams {
 	if q.Get("dryRun") == "true" {
 		p.ImportMode = tracker.ModeValidate
 	}
-	p.User = trackerUser(r)
+	trackerAccess(r, &p)
 	return p
 }
 

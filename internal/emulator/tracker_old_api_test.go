@@ -226,3 +226,33 @@ func TestOldEnrollmentsAndRelationships(t *testing.T) {
 		t.Errorf("relationships without tei/enrollment/event: HTTP %d, want 409", code)
 	}
 }
+
+// TestTrackerCascadeDeleteAuthority: a user without F_TEI_CASCADE_DELETE
+// cannot delete a tracked entity that has enrollments (E1100); the
+// superuser can.
+func TestTrackerCascadeDeleteAuthority(t *testing.T) {
+	t.Parallel()
+	srv := start(t, emulator.Options{Version: "2.42", Users: []emulator.UserSpec{{Username: "clerk", Password: "Clerk123!"}}})
+	loadE2EMetadata(t, srv)
+	if code, rep := postJSON(t, srv, "/api/tracker?async=false", rawFixture(t, fxE2E+"tracker/importer/trackedEntities/trackedEntitiesWithEnrollmentsAndEvents.json")); code != http.StatusOK {
+		t.Fatalf("import: %d %v", code, rep)
+	}
+	_, list := getJSON(t, srv, "/api/tracker/trackedEntities?trackedEntityType=Q9GufDoplCL&fields=trackedEntity&paging=false")
+	te := asObj(asList(asObj(list)["trackedEntities"])[0])["trackedEntity"].(string)
+	body := []byte(`{"trackedEntities":[{"trackedEntity":"` + te + `"}]}`)
+	req := srv.Request(t, http.MethodPost, "/api/tracker?async=false&importStrategy=DELETE", bytes.NewReader(body))
+	req.SetBasicAuth("clerk", "Clerk123!")
+	resp, err := srv.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := decode(t, resp)
+	errs := asList(asObj(asObj(rep)["validationReport"])["errorReports"])
+	if resp.StatusCode != http.StatusConflict || len(errs) != 1 || asObj(errs[0])["errorCode"] != "E1100" {
+		t.Fatalf("clerk delete: HTTP %d %v, want 409 E1100", resp.StatusCode, errs)
+	}
+	if code, rep := postJSON(t, srv, "/api/tracker?async=false&importStrategy=DELETE", body); code != http.StatusOK ||
+		asObj(asObj(rep)["stats"])["deleted"] != float64(1) {
+		t.Fatalf("admin delete: HTTP %d %v", code, rep)
+	}
+}

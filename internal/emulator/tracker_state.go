@@ -138,7 +138,7 @@ func (e *Emulator) loadSeedTracker(inst *seed.Instance) error {
 			return fmt.Errorf("seed tracker data: %w", err)
 		}
 		n += b.Total()
-		r := e.trackerImport(b, tracker.ImportParams{User: e.adminUserInfo()})
+		r := e.trackerImport(b, tracker.ImportParams{User: e.adminUserInfo(), CascadeDeleteTE: true, CascadeDeleteEnrollment: true})
 		if r.HasErrors() {
 			first := r.ValidationReport.ErrorReports[0]
 			return fmt.Errorf("seed tracker data rejected: %d errors, first %s %s (%s %s)",

@@ -13,6 +13,8 @@ type Code string
 // raises; {0}, {1}… are replaced by the arguments.
 var messages = map[Code]string{
 	"E1000": "User: `{0}`, has no write access to OrganisationUnit: `{1}`.",
+	"E1100": "User: `{0}`, is lacking 'F_TEI_CASCADE_DELETE' authority to delete TrackedEntityInstance: `{1}`.",
+	"E1103": "User: `{0}`, is lacking 'F_ENROLLMENT_CASCADE_DELETE' authority to delete Enrollment : `{1}`.",
 	"E1002": "TrackedEntityInstance: `{0}`, already exists.",
 	"E1005": "Could not find TrackedEntityType: `{0}`.",
 	"E1006": "Attribute: `{0}`, does not exist.",

@@ -7,6 +7,8 @@ package tracker
 var modernMessages = map[Code]string{
 	"E1000": "User: `{0}` has no capture scope access to OrganisationUnit: `{1}`.",
 	"E1002": "TrackedEntity: `{0}`, already exists.",
+	"E1100": "User: `{0}` lacks 'F_TEI_CASCADE_DELETE' authority to delete TrackedEntity: `{1}`.",
+	"E1103": "User: `{0}` lacks 'F_ENROLLMENT_CASCADE_DELETE' authority to delete Enrollment : `{1}`.",
 	"E1006": "Attribute: `{0}` does not exist.",
 	"E1014": "Provided Program: `{0}` is a Program without registration. An Enrollment cannot be created into Program without registration.",
 	"E1015": "TrackedEntity: `{0}` already has an active Enrollment in Program `{1}`.",

@@ -94,7 +94,10 @@ func (b *bundleT) imp(t *testing.T, payload string, p ImportParams) *Report {
 	if err != nil {
 		t.Fatalf("decode: %v", err)
 	}
-	p.User = User{UID: "UserAdmin01", Username: "admin"}
+	if p.User.Username == "" { // the superuser
+		p.User = User{UID: "UserAdmin01", Username: "admin"}
+		p.CascadeDeleteTE, p.CascadeDeleteEnrollment = true, true
+	}
 	return b.s.Import(bundle, b.cat, p)
 }
 

@@ -37,6 +37,15 @@ type ImportParams struct {
 	ReportMode     string
 	// User is the importing user (createdBy, updatedBy, storedBy).
 	User User
+	// CaptureScope, when not nil, lists the user's org units: objects in
+	// other units (and not below them) are refused with E1000. Nil means
+	// every unit (superuser).
+	CaptureScope []string
+	// CascadeDeleteTE and CascadeDeleteEnrollment are the
+	// F_TEI_CASCADE_DELETE and F_ENROLLMENT_CASCADE_DELETE authorities:
+	// without them, deleting a TE with enrollments (E1100) or an
+	// enrollment with events (E1103) is refused. Set both for superusers.
+	CascadeDeleteTE, CascadeDeleteEnrollment bool
 }
 
 // ParseImportParams reads the parameters from query-string getters,

@@ -1,6 +1,9 @@
 package tracker
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 var (
 	teCodes  = [3]Code{"E1002", "E1063", "E1114"}
@@ -14,7 +17,13 @@ func (im *importer) full() bool { return im.p.ValidationMode != ValidationSkip }
 func (im *importer) validateTE(te *TrackedEntity) {
 	old := im.s.tes[te.UID]
 	a, ok := im.resolve(KindTrackedEntity, te.UID, old != nil, old != nil && old.Deleted, teCodes)
-	if !ok || a == actDelete || !im.full() {
+	if !ok || !im.full() {
+		return
+	}
+	if a == actDelete {
+		if !im.p.CascadeDeleteTE && im.hasLive(im.s.enByTE[te.UID]) {
+			im.fail(KindTrackedEntity, te.UID, "E1100", im.p.User.Username, te.UID)
+		}
 		return
 	}
 	n := len(im.errs)
@@ -32,6 +41,8 @@ func (im *importer) validateTE(te *TrackedEntity) {
 		im.fail(KindTrackedEntity, te.UID, "E1121", "orgUnit")
 	} else if _, ok := im.cat.OrgUnit(te.OrgUnit); !ok {
 		im.fail(KindTrackedEntity, te.UID, "E1049", te.OrgUnit)
+	} else {
+		im.checkScope(KindTrackedEntity, te.UID, te.OrgUnit)
 	}
 	if len(im.errs) == n {
 		im.checkAttributes(KindTrackedEntity, te.UID, te.UID, im.b.teAttrs[te], nil)
@@ -126,7 +137,13 @@ func (im *importer) validateEnrollment(en *Enrollment) {
 	if !ok {
 		return
 	}
-	if im.dependsOnBad(KindEnrollment, en.UID, KindTrackedEntity, en.TrackedEntity) || a == actDelete || !im.full() {
+	if im.dependsOnBad(KindEnrollment, en.UID, KindTrackedEntity, en.TrackedEntity) || !im.full() {
+		return
+	}
+	if a == actDelete {
+		if !im.p.CascadeDeleteEnrollment && im.hasLiveEvents(im.s.evByEn[en.UID]) {
+			im.fail(KindEnrollment, en.UID, "E1103", im.p.User.Username, en.UID)
+		}
 		return
 	}
 	prog, progOK := im.enrollmentProgram(en, old, a)
@@ -190,7 +207,44 @@ func (im *importer) enrollmentOrgUnit(en *Enrollment, prog Program, progOK bool)
 		im.fail(KindEnrollment, en.UID, "E1070", en.OrgUnit)
 	case progOK && !prog.OrgUnits[en.OrgUnit]:
 		im.fail(KindEnrollment, en.UID, "E1041", en.OrgUnit, en.Program)
+	default:
+		im.checkScope(KindEnrollment, en.UID, en.OrgUnit)
 	}
+}
+
+// checkScope refuses objects outside the user's capture scope (E1000).
+func (im *importer) checkScope(k Kind, uid, orgUnit string) {
+	if im.p.CaptureScope == nil {
+		return
+	}
+	ou, ok := im.cat.OrgUnit(orgUnit)
+	if !ok {
+		return
+	}
+	for _, s := range im.p.CaptureScope {
+		if strings.Contains(ou.Path+"/", "/"+s+"/") {
+			return
+		}
+	}
+	im.fail(k, uid, "E1000", im.p.User.Username, orgUnit)
+}
+
+func (im *importer) hasLive(ens []*Enrollment) bool {
+	for _, en := range ens {
+		if !en.Deleted {
+			return true
+		}
+	}
+	return false
+}
+
+func (im *importer) hasLiveEvents(evs []*Event) bool {
+	for _, ev := range evs {
+		if !ev.Deleted {
+			return true
+		}
+	}
+	return false
 }
 
 func (im *importer) ouExists(uid string) bool {

@@ -18,6 +18,8 @@ func (im *importer) validateEvent(ev *Event) {
 		im.fail(KindEvent, ev.UID, "E1011", ev.OrgUnit)
 	case ok && !prog.OrgUnits[ev.OrgUnit]:
 		im.fail(KindEvent, ev.UID, "E1029", ev.OrgUnit, prog.UID)
+	default:
+		im.checkScope(KindEvent, ev.UID, ev.OrgUnit)
 	}
 	if ok && prog.WithRegistration {
 		im.eventEnrollment(ev, prog, stage, a)

@@ -186,3 +186,40 @@ func TestMessageWording(t *testing.T) {
 		t.Errorf("fallback to old wording = %q", got)
 	}
 }
+
+// TestUserRestrictions checks capture scope (E1000) and the cascade
+// delete authorities (E1100, E1103) of a non-superuser.
+func TestUserRestrictions(t *testing.T) {
+	t.Parallel()
+	clerk := User{UID: "UserClerk01", Username: "clerk"}
+	tests := []struct {
+		name    string
+		payload string
+		p       ImportParams
+		want    string
+	}{
+		{"E1000 outside scope", `{"trackedEntities":[{"trackedEntity":"TeNew000001","trackedEntityType":"TetPerson01","orgUnit":"OuChild0002"}]}`,
+			ImportParams{User: clerk, CaptureScope: []string{"OuChild0001"}}, "E1000"},
+		{"E1100 TE with enrollments", `{"trackedEntities":[{"trackedEntity":"TeAlice0001"}]}`,
+			ImportParams{User: clerk, Strategy: StrategyDelete}, "E1100"},
+		{"E1103 enrollment with events", `{"enrollments":[{"enrollment":"EnAlice0001"}]}`,
+			ImportParams{User: clerk, Strategy: StrategyDelete}, "E1103"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			b.mustOK(t, basePayload)
+			if got := codes(b.imp(t, tt.payload, tt.p)); !slices.Contains(got, tt.want) {
+				t.Errorf("codes = %v, want %s", got, tt.want)
+			}
+		})
+	}
+	// Inside the scope (a descendant of a scope unit) is fine.
+	b := setup(t)
+	r := b.imp(t, `{"trackedEntities":[{"trackedEntity":"TeNew000001","trackedEntityType":"TetPerson01","orgUnit":"OuLeaf00001"}]}`,
+		ImportParams{User: clerk, CaptureScope: []string{"OuChild0001"}})
+	if r.Status != "OK" || r.HasErrors() {
+		t.Errorf("inside scope: %s %v", r.Status, codes(r))
+	}
+}
