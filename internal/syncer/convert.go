@@ -98,12 +98,36 @@ func convertForDest(baseline transform.Payload, src, dest *Instance) (*conversio
 // (transform.DropUnknown over Schemas.KnownProperties) and returns one
 // warning per type listing what was dropped.
 func dropUnknown(p transform.Payload, ss *Schemas) []Warning {
+	known := ss.KnownProperties()
+	for typ, objs := range p {
+		if len(objs) == 0 {
+			delete(p, typ)
+			continue
+		}
+		props := known[typ]
+		for _, o := range objs {
+			for k := range silentKeys {
+				if _, has := o[k]; has && props != nil && !props[k] {
+					delete(o, k)
+				}
+			}
+		}
+	}
 	var out []Warning
-	for _, w := range transform.DropUnknown(p, ss.KnownProperties()) {
+	for _, w := range transform.DropUnknown(p, known) {
 		out = append(out, Warning{Scope: "metadata", Code: "metadata.property.unknown",
-			Message: fmt.Sprintf("%s: not stored by the destination's DHIS2 version, not sent: %s", w.Type, w.Message)})
+			Message: fmt.Sprintf("%s: %s (the destination's DHIS2 version does not store them)", w.Type, w.Message)})
 	}
 	return out
+}
+
+// silentKeys are properties the destination sets itself (creator, audit
+// fields, links, computed names): when it does not store them they are
+// removed without a warning.
+var silentKeys = map[string]bool{
+	"user": true, "createdBy": true, "lastUpdatedBy": true, "lastUpdated": true, "href": true,
+	"access": true, "displayName": true, "displayShortName": true, "displayDescription": true,
+	"displayFormName": true, "favorites": true, "favorite": true,
 }
 
 // summarizeTransformWarnings folds per-object transform warnings into one
