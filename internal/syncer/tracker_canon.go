@@ -38,7 +38,8 @@ func projection(kind string, obj map[string]any, loc *time.Location) map[string]
 		delete(out, f)
 	}
 	if kind == transform.KindEnrollment {
-		delete(out, "attributes") // compared on the tracked entity
+		delete(out, "attributes")        // compared on the tracked entity
+		delete(out, "trackedEntityType") // derived from the tracked entity (old API only)
 	}
 	if kind == transform.KindEvent {
 		delete(out, "trackedEntity") // derived from the enrollment
