@@ -40,12 +40,17 @@ func main() {
 	bin := flag.String("d2sync", "", "d2sync binary (default: built from ./cmd/d2sync)")
 	raw := flag.String("rawcopy", "bench/rawcopy.sh", "raw copy script")
 	tracker := flag.Bool("tracker", true, "also time the tracker scope")
+	extra := flag.String("args", "", "extra flags for the timed d2sync runs, space-separated (e.g. \"--workers 2 --no-gzip\")")
 	flag.Parse()
+	extraArgs = strings.Fields(*extra)
 	if err := run(*seed, *version, *reps, *bin, *raw, *tracker); err != nil {
 		fmt.Fprintln(os.Stderr, "datasync:", err)
 		os.Exit(1)
 	}
 }
+
+// extraArgs are added to the timed sync runs.
+var extraArgs []string
 
 // emu is an emulator child process.
 type emu struct {
@@ -106,7 +111,11 @@ type result struct {
 // sync runs d2sync sync and returns its wall time, peak RSS and report.
 func sync(bin, src, dst, scope, dir string) (result, error) {
 	rep := filepath.Join(dir, "report-"+scope+".json")
-	cmd := exec.Command(bin, "sync", "--source", src, "--dest", dst, "--scope", scope, "--no-store", "--report", rep)
+	args := []string{"sync", "--source", src, "--dest", dst, "--scope", scope, "--no-store", "--report", rep}
+	if scope != "metadata" {
+		args = append(args, extraArgs...)
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "D2SYNC_SOURCE_USERNAME=admin", "D2SYNC_SOURCE_PASSWORD=district",
 		"D2SYNC_DEST_USERNAME=admin", "D2SYNC_DEST_PASSWORD=district")
 	var errOut strings.Builder
