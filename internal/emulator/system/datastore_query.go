@@ -598,6 +598,11 @@ func (q Query) compare(ka string, va any, kb string, vb any) (int, error) {
 	if ta != tb {
 		return sign * (ta - tb), nil
 	}
+	if jsonType(a) == "number" {
+		x, _ := strconv.ParseFloat(fmt.Sprint(a), 64)
+		y, _ := strconv.ParseFloat(fmt.Sprint(b), 64)
+		return sign * cmpFloat(x, y), nil
+	}
 	return sign * strings.Compare(fmt.Sprint(a), fmt.Sprint(b)), nil
 }
 
