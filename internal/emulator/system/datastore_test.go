@@ -178,10 +178,10 @@ func petStore(t *testing.T) *DataStore {
 	t.Helper()
 	d := setup(t, "2.42").sys.DataStore
 	for k, v := range map[string]string{"dog": `false`, "bat": `true`, "pidgin": `42`, "horse": `"Fury"`, "snake": `null`,
-		"cat": `{"name":"Miao","age":9,"cute":true,"eats":[{"name":"tuna"},{"name":"mice"},{"name":"birds"}]}`,
-		"cow": `{"name":"Muuhh","age":5,"cute":true,"eats":[{"name":"gras"}]}`,
+		"cat":     `{"name":"Miao","age":9,"cute":true,"eats":[{"name":"tuna"},{"name":"mice"},{"name":"birds"}]}`,
+		"cow":     `{"name":"Muuhh","age":5,"cute":true,"eats":[{"name":"gras"}]}`,
 		"hamster": `{"name":"Speedy","age":2,"cute":true,"eats":[{"name":"veggies"}]}`,
-		"pig": `{"name":"Oink","age":6,"cute":false,"eats":[{"name":"carrots"},{"name":"potatoes"}]}`} {
+		"pig":     `{"name":"Oink","age":6,"cute":false,"eats":[{"name":"carrots"},{"name":"potatoes"}]}`} {
 		if _, err := d.Create(admin, "pets", k, []byte(v), false); err != nil {
 			t.Fatal(err)
 		}

@@ -107,8 +107,8 @@ func extension(name string) string {
 // Upload stores a new file resource (HTTP 202 with storageStatus PENDING).
 func (f *Files) Upload(c Caller, up Upload) (*FileResource, error) {
 	p := f.sys.prof
-	if up.Domain == "" {
-		up.Domain = DomainDataValue
+	if up.Domain == "" || !p.FileResourceData {
+		up.Domain = DomainDataValue // 2.30 has no domain parameter
 	}
 	if !slices.Contains(f.Domains(), up.Domain) {
 		return nil, badRequest("Value '%s' is not valid for parameter domain. Valid values are: [%s]", up.Domain, strings.Join(f.Domains(), ", "))
@@ -206,6 +206,22 @@ func (f *Files) view(fr *FileResource, now time.Time) *FileResource {
 		c.StoredAt = fr.StoredAt
 	}
 	return &c
+}
+
+// Downloadable reports whether GET /api/fileResources/{uid}/data serves
+// fr to c: never DATA_VALUE or PUSH_ANALYSIS files (those are read through
+// /api/dataValues/files), USER_AVATAR only with F_USER_VIEW; before 2.37
+// only DOCUMENT and USER_AVATAR files.
+func (f *Files) Downloadable(fr *FileResource, c Caller) bool {
+	switch fr.Domain {
+	case DomainUserAvatar:
+		return c.Has("F_USER_VIEW")
+	case DomainDocument:
+		return true
+	case DomainDataValue, DomainPushAnalysis:
+		return false
+	}
+	return f.sys.prof.FileDataOpenDomains
 }
 
 // Status returns the storage status of fr at the system clock.
