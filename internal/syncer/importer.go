@@ -83,6 +83,7 @@ type importer struct {
 	requests int
 	done     int64
 	total    int64
+	chunks   []ChunkInfo
 }
 
 // fatalKinds abort a run: nothing more can succeed with these credentials.
@@ -106,13 +107,25 @@ func (im *importer) run(ctx context.Context, chunks []*chunk) error {
 		im.total += int64(len(c.Members))
 	}
 	for _, c := range chunks {
+		info := ChunkInfo{Index: c.Index + 1, Objects: countObjects(c.Payload), Bytes: c.Bytes, Outcome: "skipped"}
 		if dep := im.failedDependency(c); dep != "" {
 			im.failChunk(c, "SKIPPED", fmt.Sprintf("not sent: it depends on %s, which could not be written", dep))
+			im.chunks = append(im.chunks, info)
 			continue
 		}
+		before := len(im.failures)
 		if err := im.send(ctx, c, c.Payload, 0); err != nil {
 			return err
 		}
+		switch n := len(im.failures) - before; {
+		case n == 0:
+			info.Outcome = "ok"
+		case n >= info.Objects:
+			info.Outcome = "failed"
+		default:
+			info.Outcome = "partial"
+		}
+		im.chunks = append(im.chunks, info)
 		im.done += int64(len(c.Members))
 		im.progress.Step("metadata", im.done, im.total, "objects")
 	}

@@ -2,7 +2,9 @@ package syncer
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"sort"
+	"strings"
 
 	"github.com/d2sync/d2sync/internal/transform"
 )
@@ -99,6 +101,11 @@ func (p *Plan) sort() {
 type comparer struct {
 	policy    UsersPolicy
 	protected map[string]bool // destination objects never written (the run's own destination user, built-in defaults)
+	// srcKnown holds, per canonical type, the properties the source's
+	// version stores; a property only the destination has and the source's
+	// version does not know is a default of the destination, not a
+	// difference. Nil compares every property.
+	srcKnown map[string]map[string]bool
 }
 
 // hashOf returns the hex SHA-256 of the projection of obj.
@@ -125,20 +132,128 @@ func (c comparer) adjust(typ string, want, have map[string]any) map[string]any {
 // keeps its own, and no update can change it.
 func (c comparer) equal(typ string, want, have map[string]any) bool {
 	w := c.adjust(typ, want, have)
+	drop := map[string]bool{}
 	if w["created"] != have["created"] {
-		w = withoutCreated(w)
-		have = withoutCreated(have)
+		drop["created"] = true
+	}
+	for k, v := range have {
+		if _, ok := w[k]; !ok && (c.destDefault(typ, k) || looksDefault(v)) {
+			drop[k] = true
+		}
+	}
+	w, have = without(w, drop), without(have, drop)
+	if ownerFilled(w, have) {
+		w, have = withoutOwner(w), withoutOwner(have)
 	}
 	return hashOf(typ, w) == hashOf(typ, have)
 }
 
-func withoutCreated(o map[string]any) map[string]any {
-	if _, ok := o["created"]; !ok {
+// ownerFilled reports whether the destination gave an owner to an object
+// the source left without one: DHIS2 makes the importing user the owner.
+func ownerFilled(want, have map[string]any) bool {
+	ws, _ := want["sharing"].(map[string]any)
+	hs, _ := have["sharing"].(map[string]any)
+	if hs == nil || hs["owner"] == nil {
+		return false
+	}
+	return ws == nil || ws["owner"] == nil || ws["owner"] == ""
+}
+
+// withoutOwner returns o with its sharing owner removed (a copy).
+func withoutOwner(o map[string]any) map[string]any {
+	sh, ok := o["sharing"].(map[string]any)
+	if !ok {
 		return o
 	}
 	c := make(map[string]any, len(o))
 	for k, v := range o {
-		if k != "created" {
+		c[k] = v
+	}
+	s2 := make(map[string]any, len(sh))
+	for k, v := range sh {
+		if k != "owner" {
+			s2[k] = v
+		}
+	}
+	c["sharing"] = s2
+	return c
+}
+
+// significant returns the differences between want and have that equal
+// does not forgive (creation date, destination defaults).
+func (c comparer) significant(typ string, want, have map[string]any) []transform.PropertyDiff {
+	var out []transform.PropertyDiff
+	for _, d := range transform.DiffObjects(typ, want, have) {
+		top := d.Path
+		if i := strings.IndexAny(top, ".["); i >= 0 {
+			top = top[:i]
+		}
+		if top == "created" || d.Kind == transform.DiffExtra && (c.destDefault(typ, top) || looksDefault(have[top])) {
+			continue
+		}
+		if d.Path == "sharing.owner" && ownerFilled(want, have) {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// destDefault reports whether property k of a type is one the source's
+// version does not have, so that the destination's value is its own
+// default.
+func (c comparer) destDefault(typ, k string) bool {
+	known, ok := c.srcKnown[typ]
+	return ok && !known[k]
+}
+
+// looksDefault reports whether a destination value is one DHIS2 gives a
+// property nobody set: false, zero, an empty string or collection, the
+// NONE/ALWAYS/DEFAULT enum constants, or the default category combination.
+// A source object that does not carry the property (DHIS2 exports omit
+// unset values) and a destination object that holds such a value agree:
+// the import left the property unset and the destination filled in its
+// default.
+func looksDefault(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case bool:
+		return !x
+	case string:
+		return x == "" || x == "NONE" || x == "ALWAYS" || x == "DEFAULT"
+	case json.Number:
+		f, err := x.Float64()
+		return err == nil && f == 0
+	case float64:
+		return x == 0
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		if len(x) == 0 {
+			return true
+		}
+		id, _ := x["id"].(string)
+		return id == DefaultUIDs["categoryCombos"]
+	}
+	return false
+}
+
+// without returns o without the given top-level keys (o itself when none
+// is present).
+func without(o map[string]any, keys map[string]bool) map[string]any {
+	n := 0
+	for k := range keys {
+		if _, ok := o[k]; ok {
+			n++
+		}
+	}
+	if n == 0 {
+		return o
+	}
+	c := make(map[string]any, len(o))
+	for k, v := range o {
+		if !keys[k] {
 			c[k] = v
 		}
 	}

@@ -105,7 +105,16 @@ type StageReport struct {
 	Requests   int               `json:"requests,omitempty"`
 	Retries    int               `json:"retries,omitempty"`
 	Bytes      int64             `json:"bytes,omitempty"`
+	Chunks     []ChunkInfo       `json:"chunks,omitempty"` // import requests, in order
 	Note       string            `json:"note,omitempty"`
+}
+
+// ChunkInfo describes one import request of a stage.
+type ChunkInfo struct {
+	Index   int    `json:"index"` // 1-based, as in Failure.Chunk
+	Objects int    `json:"objects"`
+	Bytes   int    `json:"bytes"`
+	Outcome string `json:"outcome"` // "ok", "partial", "failed" or "skipped"
 }
 
 // Total sums the stage's per-type counts.

@@ -263,21 +263,27 @@ func (ss *Schemas) Rank(plural string) int {
 }
 
 // KnownProperties returns, per plural type, the JSON keys the instance
-// knows; transform.DropUnknown takes this map.
+// stores: its owner, persisted properties (what fields=:owner exports and
+// an import can set), plus id.
 func (ss *Schemas) KnownProperties() map[string]map[string]bool {
 	out := make(map[string]map[string]bool, len(ss.all))
 	for _, s := range ss.all {
-		m := make(map[string]bool, len(s.Properties)+1)
-		m["id"] = true
-		for k, p := range s.Properties {
-			m[k] = true
-			if p.Name != "" && !p.Collection {
-				m[p.Name] = true
-			}
-		}
-		out[s.Plural] = m
+		out[s.Plural] = s.StoredKeys()
 	}
 	return out
+}
+
+// StoredKeys returns the JSON keys of the owner, persisted properties of
+// the type, plus id.
+func (s *Schema) StoredKeys() map[string]bool {
+	m := make(map[string]bool, len(s.Properties)+1)
+	m["id"] = true
+	for k, p := range s.Properties {
+		if p.Owner && p.Persisted {
+			m[k] = true
+		}
+	}
+	return m
 }
 
 // Exclusion is a metadata type d2sync deliberately does not replicate, with

@@ -23,6 +23,7 @@ type verifyInput struct {
 	full   bool
 	cmp    comparer
 	losses []transform.Loss
+	notes  map[string]string // "type.property" → why the destination differs there
 }
 
 // verifyMetadata compares source and destination per type: counts, ID-set
@@ -101,7 +102,7 @@ func classify(in verifyInput, typ string, it *VerifyItem, src, exp, dst map[stri
 		}
 		it.Differ++
 		it.Details = append(it.Details, VerifyDetail{Kind: "differ", UID: id, Name: nameOf(src),
-			Paths: diffPaths(transform.DiffObjects(typ, want, dst))})
+			Paths: diffPaths(in.cmp.significant(typ, want, dst))})
 	}
 }
 
@@ -112,6 +113,26 @@ func explain(in verifyInput, typ string, diffs []transform.PropertyDiff, src, ds
 	for _, d := range diffs {
 		if l, ok := transform.Documented(d, in.losses); ok {
 			reasons[l.Property+": "+l.Reason] = true
+			continue
+		}
+		top := d.Path
+		if i := strings.IndexAny(top, ".["); i >= 0 {
+			top = top[:i]
+		}
+		if n, ok := in.notes[typ+"."+top]; ok {
+			reasons[n] = true
+			continue
+		}
+		if d.Kind == transform.DiffExtra && in.cmp.destDefault(typ, top) {
+			reasons[top+": set by the destination (the source's DHIS2 version has no such property)"] = true
+			continue
+		}
+		if d.Kind == transform.DiffExtra && looksDefault(dst[top]) {
+			reasons[top+": the destination's default value (the source object leaves it unset)"] = true
+			continue
+		}
+		if d.Path == "sharing.owner" && ownerFilled(src, dst) {
+			reasons["sharing.owner: the source object has no owner, so the destination made the importing user its owner"] = true
 			continue
 		}
 		if d.Path == "created" {
