@@ -128,9 +128,13 @@ type sysGen struct {
 	md  map[string][]map[string]any
 }
 
-func (g sysGen) uid(kind, key string) string { return uidKey(g.cfg.name + "|system|" + kind + "|" + key) }
+func (g sysGen) uid(kind, key string) string {
+	return uidKey(g.cfg.name + "|system|" + kind + "|" + key)
+}
 
-func (g sysGen) at(minutes int) time.Time { return systemEpoch.Add(time.Duration(minutes) * time.Minute) }
+func (g sysGen) at(minutes int) time.Time {
+	return systemEpoch.Add(time.Duration(minutes) * time.Minute)
+}
 
 func (g sysGen) settings() map[string]any {
 	return map[string]any{
