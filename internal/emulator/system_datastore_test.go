@@ -157,3 +157,28 @@ func TestUserDataStoreHTTP(t *testing.T) {
 		t.Errorf("unknown username = %d", code)
 	}
 }
+
+func TestDataStoreNeedsJSON(t *testing.T) {
+	t.Parallel()
+	srv := start(t, emulator.Options{Version: "2.42"})
+	if code, _ := sysCall(t, srv, "POST", "/api/dataStore/ns/k", "text/plain", "1"); code != http.StatusUnsupportedMediaType {
+		t.Errorf("text body = %d, want 415", code)
+	}
+	if code, _ := sysCall(t, srv, "POST", "/api/dataStore/ns/k", "application/json", "not json"); code != http.StatusBadRequest {
+		t.Errorf("invalid JSON = %d, want 400", code)
+	}
+	if code, _ := sysCall(t, srv, "POST", "/api/dataStore/ns/k.json", "application/json", "1"); code != http.StatusCreated {
+		t.Errorf("key ending in .json = %d", code)
+	}
+	if code, b := sysCall(t, srv, "GET", "/api/dataStore/ns/k.json", "", ""); code != 200 || string(b) != "1" {
+		t.Errorf("read key ending in .json = %d %s", code, b)
+	}
+	if code, _ := sysCall(t, srv, "GET", "/api/dataStore/protections", "", ""); code != 200 {
+		t.Errorf("protections on 2.42 = %d", code)
+	}
+	old := start(t, emulator.Options{Version: "2.41"})
+	sysCall(t, old, "POST", "/api/dataStore/protections/x", "application/json", "1")
+	if code, b := sysCall(t, old, "GET", "/api/dataStore/protections", "", ""); code != 200 || string(b) != `["x"]` {
+		t.Errorf("2.41: protections is an ordinary namespace: %d %s", code, b)
+	}
+}

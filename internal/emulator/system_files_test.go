@@ -114,3 +114,22 @@ func TestDataValueFilesHTTP(t *testing.T) {
 		t.Errorf("missing value = %d", code)
 	}
 }
+
+func TestFileResourcePurgeHTTP(t *testing.T) {
+	t.Parallel()
+	clk := &fakeTime{t: time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)}
+	srv := start(t, emulator.Options{Version: "2.41", Clock: clk.now, FileStoreDelay: -1})
+	_, b := upload(t, srv, "/api/fileResources?uid=Orphan00001", "orphan.txt", "text/plain", []byte("o"))
+	if !strings.Contains(string(b), `"assigned":false`) {
+		t.Errorf("new upload = %s", b)
+	}
+	upload(t, srv, "/api/fileResources?uid=Kept0000001&domain=DOCUMENT", "kept.pdf", "application/pdf", []byte("%PDF"))
+	sysCall(t, srv, "POST", "/api/metadata", "application/json", `{"documents":[{"id":"DocKept0001","name":"Kept","url":"Kept0000001","external":false}]}`)
+	clk.t = clk.t.Add(2*time.Hour + time.Minute)
+	if code, _ := sysCall(t, srv, "GET", "/api/fileResources/Orphan00001", "", ""); code != http.StatusNotFound {
+		t.Errorf("unassigned file after two hours = %d, want purged", code)
+	}
+	if code, b := sysCall(t, srv, "GET", "/api/fileResources/Kept0000001", "", ""); code != 200 || !strings.Contains(string(b), `"assigned":true`) {
+		t.Errorf("document file = %d %s", code, b)
+	}
+}
