@@ -24,6 +24,9 @@ type section struct {
 	name string
 	save func(w io.Writer) error
 	load func(r io.Reader) error
+	// optional sections may be missing from snapshots written before they
+	// existed; the store then stays empty.
+	optional bool
 }
 
 // persister saves snapshots of an emulator: debounced after writes and on
@@ -147,6 +150,9 @@ func readSnapshot(dir string, sections []section) error {
 	defer zr.Close()
 	for _, s := range sections {
 		f, err := zr.Open(s.name)
+		if err != nil && s.optional && errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil {
 			return corruptSnapshot(path, fmt.Errorf("section %s missing: %w", s.name, err))
 		}
