@@ -84,37 +84,6 @@ func TestFileResourceUIDPerVersion(t *testing.T) {
 	}
 }
 
-func TestDataValueFilesHTTP(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("loads the demo seed")
-	}
-	srv := start(t, emulator.Options{Version: "2.41", Seed: "demo", FileStoreDelay: -1})
-	sys := srv.System()
-	var de, pe, ou, uid string
-	for _, f := range sys.Files.List() {
-		if f.Domain == "DATA_VALUE" && strings.HasSuffix(f.Name, ".pdf") {
-			uid = f.ID
-			parts := strings.Split(strings.TrimSuffix(f.Name, ".pdf"), "-")
-			pe, ou = parts[1], parts[2]
-			break
-		}
-	}
-	_, des := getJSON(t, srv, "/api/dataElements?filter=valueType:eq:FILE_RESOURCE&fields=id&paging=false")
-	de = des.(map[string]any)["dataElements"].([]any)[0].(map[string]any)["id"].(string)
-	code, data := sysCall(t, srv, "GET", "/api/dataValues/files?de="+de+"&pe="+pe+"&ou="+ou, "", "")
-	if code != 200 || !strings.HasPrefix(string(data), "%PDF") {
-		t.Fatalf("dataValues/files = %d %.80s", code, data)
-	}
-	_, meta := callJSON(t, srv, "GET", "/api/fileResources/"+uid, "", "")
-	if meta["assigned"] != true {
-		t.Errorf("seeded value file not assigned: %v", meta)
-	}
-	if code, _ := sysCall(t, srv, "GET", "/api/dataValues/files?de="+de+"&pe=209901&ou="+ou, "", ""); code != http.StatusConflict {
-		t.Errorf("missing value = %d", code)
-	}
-}
-
 func TestFileResourcePurgeHTTP(t *testing.T) {
 	t.Parallel()
 	clk := &fakeTime{t: time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/d2sync/d2sync/internal/emulator"
+	"github.com/d2sync/d2sync/internal/emulator/emulatortest"
 )
 
 // TestDemoSeedSystemContent loads the demo seed at 2.38 and 2.41 and reads
@@ -95,9 +96,39 @@ func TestDemoSeedSystemContent(t *testing.T) {
 			if len(list) != 10 || comments < 5 {
 				t.Errorf("%d interpretations, %d comments", len(list), comments)
 			}
+			checkDataValueFiles(t, srv)
 			if n := srv.WriteCounts().Total(); n != 0 {
 				t.Errorf("loading the seed counted %d writes", n)
 			}
 		})
+	}
+}
+
+// checkDataValueFiles downloads a seeded FILE_RESOURCE value through
+// /api/dataValues/files and checks that its file counts as assigned.
+func checkDataValueFiles(t *testing.T, srv *emulatortest.Server) {
+	t.Helper()
+	var pe, ou, uid string
+	for _, f := range srv.System().Files.List() {
+		if f.Domain == "DATA_VALUE" && strings.HasSuffix(f.Name, ".pdf") {
+			parts := strings.Split(strings.TrimSuffix(f.Name, ".pdf"), "-")
+			uid, pe, ou = f.ID, parts[1], parts[2]
+			break
+		}
+	}
+	_, des := getJSON(t, srv, "/api/dataElements?filter=valueType:eq:FILE_RESOURCE&fields=id&paging=false")
+	de := des.(map[string]any)["dataElements"].([]any)[0].(map[string]any)["id"].(string)
+	code, data := sysCall(t, srv, "GET", "/api/dataValues/files?de="+de+"&pe="+pe+"&ou="+ou, "", "")
+	if code != 200 || !strings.HasPrefix(string(data), "%PDF") {
+		t.Fatalf("dataValues/files = %d %.80s", code, data)
+	}
+	if code, _ := sysCall(t, srv, "GET", "/api/fileResources/"+uid+"/data", "", ""); code != http.StatusUnauthorized {
+		t.Errorf("DATA_VALUE file through /fileResources/{uid}/data = %d, want 401", code)
+	}
+	if code, _ := sysCall(t, srv, "GET", "/api/dataValues/files?de="+de+"&pe=209901&ou="+ou, "", ""); code != http.StatusConflict {
+		t.Errorf("missing value = %d", code)
+	}
+	if _, meta := callJSON(t, srv, "GET", "/api/fileResources/"+uid, "", ""); srv.Profile().FileAssignedField && meta["assigned"] != true {
+		t.Errorf("seeded value file not assigned: %v", meta)
 	}
 }
