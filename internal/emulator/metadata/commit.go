@@ -151,7 +151,7 @@ var defaultOf = map[string]string{
 // categoryCombo gets bjDvmb4bfuf).
 func setDefaultReferences(sc *Schema, o Object) {
 	for _, p := range sc.Properties {
-		if p.Type != Reference || p.Embedded || !p.Persisted || !p.Owner || !defaultClasses[p.Klass] {
+		if !p.singleRef() || !p.Persisted || !p.Owner || !defaultClasses[p.Klass] {
 			continue
 		}
 		if _, ok := o[p.Name]; ok {
