@@ -55,6 +55,7 @@ func (e *Emulator) initState() error {
 	meta, err := metadata.New(metadata.Options{
 		Profile:       e.prof,
 		AdminUsername: e.opts.AdminUsername,
+		NoAdmin:       e.opts.NoAdmin,
 		Location:      e.loc,
 		Clock:         e.opts.Clock,
 		OnWrite:       e.onMetadataWrite,
