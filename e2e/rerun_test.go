@@ -32,6 +32,7 @@ func TestDryRunThenIdempotentReruns(t *testing.T) {
 		t.Fatalf("dry run: want exit 0 and a plan of ≥1000 creations\n%s", res)
 	}
 	requireReadOnly(t, p.dst, "dry run")
+	requirePasswordsOfCreatedUsers(t, p, dry, res)
 	res, _ = p.sync(t, "--dry-run", "--validate")
 	if res.code != 0 {
 		t.Fatalf("dry run with --validate\n%s", res)
@@ -40,6 +41,7 @@ func TestDryRunThenIdempotentReruns(t *testing.T) {
 
 	res, real := p.sync(t)
 	requireSynced(t, res, real)
+	requirePasswordsOfCreatedUsers(t, p, real, res)
 	requireSameCounts(t, dry, real)
 	requireEmulatorAgrees(t, p.dst.WriteCounts(), real)
 
