@@ -30,8 +30,9 @@ func newPair(t testing.TB, srcOpts, dstOpts emulator.Options) *pair {
 }
 
 // sharedDemo holds one demo emulator per version, shared by the tests that
-// only read their source (building a demo instance costs about a second
-// and a half of CPU).
+// only read their source. It holds the demo metadata only
+// (SeedMetadataOnly): the syncer replicates metadata, and loading the
+// demo's data values and tracker data would cost seconds per instance.
 var sharedDemo struct {
 	mu      sync.Mutex
 	servers map[string]*emulatortest.Server
@@ -45,7 +46,7 @@ func demoPair(t testing.TB, srcVersion string, dstOpts emulator.Options) *pair {
 	sharedDemo.mu.Lock()
 	src, ok := sharedDemo.servers[srcVersion]
 	if !ok {
-		e, err := emulator.New(emulator.Options{Version: srcVersion, Seed: "demo"})
+		e, err := emulator.New(emulator.Options{Version: srcVersion, Seed: "demo", SeedMetadataOnly: true})
 		if err != nil {
 			sharedDemo.mu.Unlock()
 			t.Fatal(err)
@@ -208,7 +209,7 @@ func TestSecondRunAndIncremental(t *testing.T) {
 		t.Skip("end-to-end: skipped with -short")
 	}
 	t.Parallel()
-	p := newPair(t, emulator.Options{Version: "2.40", Seed: "demo"}, emulator.Options{Version: "2.40"})
+	p := newPair(t, emulator.Options{Version: "2.40", Seed: "demo", SeedMetadataOnly: true}, emulator.Options{Version: "2.40"})
 	first := p.sync(t, p.options())
 	requireVerified(t, first)
 	writes := p.dst.WriteCounts().Total()
