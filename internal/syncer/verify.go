@@ -23,7 +23,6 @@ type verifyInput struct {
 	full   bool
 	cmp    comparer
 	losses []transform.Loss
-	notes  map[string]string // "type.property" → why the destination differs there
 }
 
 // verifyMetadata compares source and destination per type: counts, ID-set
@@ -118,10 +117,6 @@ func explain(in verifyInput, typ string, diffs []transform.PropertyDiff, src, ds
 		top := d.Path
 		if i := strings.IndexAny(top, ".["); i >= 0 {
 			top = top[:i]
-		}
-		if n, ok := in.notes[typ+"."+top]; ok {
-			reasons[n] = true
-			continue
 		}
 		if d.Kind == transform.DiffExtra && in.cmp.destDefault(typ, top) {
 			reasons[top+": set by the destination (the source's DHIS2 version has no such property)"] = true
