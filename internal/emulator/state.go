@@ -40,6 +40,7 @@ func (e *Emulator) sections() []section {
 		{name: "metadata.json", save: e.meta.Snapshot, load: e.meta.Restore},
 		{name: "datavalues.bin", save: e.values.Snapshot, load: e.values.Restore},
 		{name: "tracker.json", save: e.state.tracker.store.Snapshot, load: e.state.tracker.store.Restore, optional: true},
+		e.systemSection(),
 	}
 }
 
@@ -54,6 +55,7 @@ func (e *Emulator) initState() error {
 	meta, err := metadata.New(metadata.Options{
 		Profile:       e.prof,
 		AdminUsername: e.opts.AdminUsername,
+		NoAdmin:       e.opts.NoAdmin,
 		Location:      e.loc,
 		Clock:         e.opts.Clock,
 		OnWrite:       e.onMetadataWrite,
@@ -63,6 +65,7 @@ func (e *Emulator) initState() error {
 	}
 	e.state = &state{meta: meta, values: datavalue.New(), cat: metaCatalog{meta}, tracker: newTrackerState(meta, e.loc, e.opts.Clock, e.version.Minor >= 41)}
 	e.meta, e.values = meta, e.state.values
+	e.sys = e.newSystem()
 	defer e.counts.reset()
 	if err := e.loadContent(); err != nil {
 		return err

@@ -38,7 +38,7 @@ func TestPlanAndVerifyAcrossVersions(t *testing.T) {
 	}
 	baseline := transform.Payload{"dataElements": {de(uid("de1"), "ANC 1", true), de(uid("de2"), "ANC 2", false)}}
 	dest := testInstance(t, "2.41.1", map[string][]string{"dataElements": {"name", "shortName", "valueType", "sharing"}})
-	conv, err := convertForDest(baseline, nil, dest)
+	conv, err := convertForDest(baseline, dest)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,4 +109,24 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestPlanCreatedDiffers checks that a creation date differing on the
+// destination is an update and, left unfixed, a "differ": DHIS2 applies
+// the payload's created on update as on create, so nothing excuses it.
+func TestPlanCreatedDiffers(t *testing.T) {
+	t.Parallel()
+	obj := func(created string) map[string]any {
+		return map[string]any{"id": uid("de1"), "name": "ANC 1", "shortName": "ANC 1", "created": created}
+	}
+	expected := transform.Payload{"dataElements": {obj("2019-05-06T07:08:09.123")}}
+	dest := transform.Payload{"dataElements": {obj("2026-01-01T00:00:00.000")}}
+	cmp := comparer{policy: UsersCreateDisabled}
+	if tp := buildPlan([]string{"dataElements"}, expected, dest, cmp).Type("dataElements"); len(tp.Update) != 1 {
+		t.Fatalf("plan = %+v, want one update carrying the source's created", tp)
+	}
+	items := verifyMetadata(verifyInput{types: []string{"dataElements"}, baseline: expected, expected: expected, dest: dest, full: true, cmp: cmp})
+	if it := items[0]; it.Differ != 1 || it.Documented != 0 || !contains(it.Details[0].Paths, "created") {
+		t.Fatalf("verification = %+v, want one differ on created", it)
+	}
 }

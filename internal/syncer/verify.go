@@ -23,7 +23,6 @@ type verifyInput struct {
 	full   bool
 	cmp    comparer
 	losses []transform.Loss
-	notes  map[string]string // "type.property" → why the destination differs there
 }
 
 // verifyMetadata compares source and destination per type: counts, ID-set
@@ -119,10 +118,6 @@ func explain(in verifyInput, typ string, diffs []transform.PropertyDiff, src, ds
 		if i := strings.IndexAny(top, ".["); i >= 0 {
 			top = top[:i]
 		}
-		if n, ok := in.notes[typ+"."+top]; ok {
-			reasons[n] = true
-			continue
-		}
 		if d.Kind == transform.DiffExtra && in.cmp.destDefault(typ, top) {
 			reasons[top+": set by the destination (the source's DHIS2 version has no such property)"] = true
 			continue
@@ -133,10 +128,6 @@ func explain(in verifyInput, typ string, diffs []transform.PropertyDiff, src, ds
 		}
 		if d.Path == "sharing.owner" && ownerFilled(src, dst) {
 			reasons["sharing.owner: the source object has no owner, so the destination made the importing user its owner"] = true
-			continue
-		}
-		if d.Path == "created" {
-			reasons["created: the destination keeps the creation date of an object it already had (DHIS2 takes it from the payload only when it creates the object)"] = true
 			continue
 		}
 		if typ == "users" && d.Path == "disabled" && usersDisabledByPolicy(src, dst) {
