@@ -162,3 +162,46 @@ func TestDataIncremental(t *testing.T) {
 		t.Errorf("full run after the incremental one wrote %+v", wc)
 	}
 }
+
+// TestDataAsyncAndTimeZones imports with async jobs (polled to their
+// report) between instances in different time zones, then runs
+// incrementally: values keep their timestamps and verify equal.
+func TestDataAsyncAndTimeZones(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: skipped with -short")
+	}
+	t.Parallel()
+	p := newDataPair(t, emulator.Options{Version: "2.39", Seed: "demo", TimeZone: "America/Bogota"},
+		emulator.Options{Version: "2.40", TimeZone: "Asia/Kolkata"})
+	p.run(t, p.opts(ScopeMetadata))
+	o := p.opts(ScopeData)
+	o.Data.DataSets = []string{"otbHGfz91nr"}
+	o.Data.ChunkValues = 4000
+	o.Data.AsyncValues = 1000
+	rep := p.run(t, o)
+	requireEqual(t, rep, ScopeData)
+	async, polls := 0, 0
+	for _, r := range p.dst.Requests() {
+		if r.Method == "POST" && strings.HasSuffix(r.Path, "/dataValueSets") && strings.Contains(r.Query, "async=true") {
+			async++
+		}
+		if r.Method == "GET" && strings.Contains(r.Path, "/system/task") {
+			polls++
+		}
+	}
+	if async == 0 || polls == 0 {
+		t.Errorf("%d async imports, %d job polls", async, polls)
+	}
+	changed := sourceValues(t, p, "otbHGfz91nr", 4)
+	for i := range changed {
+		changed[i].Value = fmt.Sprint(7000 + i)
+		changed[i].Created, changed[i].LastUpdated = "", ""
+	}
+	postValues(t, p.src, changed, "CREATE_AND_UPDATE")
+	p.dst.ResetCounts()
+	rep = p.run(t, o)
+	requireEqual(t, rep, ScopeData)
+	if wc := p.dst.WriteCounts().DataValues; wc.Updated != 4 || wc.Imported != 0 {
+		t.Errorf("incremental run across time zones wrote %+v, want 4 updated", wc)
+	}
+}
