@@ -227,7 +227,7 @@ func (t *trackerRun) window(ctx context.Context) error {
 		}
 		t.since, t.incr = s, true
 	default:
-		c, ok, err := o.State.Cursor(ctx, t.r.PairKey, ScopeTracker)
+		c, ok, err := o.State.Cursor(ctx, t.r.PairKey, t.cursorScope())
 		if err != nil {
 			return fmt.Errorf("read the incremental cursor: %w", err)
 		}
@@ -367,7 +367,7 @@ func (t *trackerRun) finish(ctx context.Context) error {
 		t.log(slog.LevelWarn, "tracker.cursor.kept", "the incremental cursor is not moved: the run had failures or differences")
 		return nil
 	}
-	return t.r.Opts.State.SetCursor(ctx, t.r.PairKey, ScopeTracker, t.gen.UTC().Format(time.RFC3339Nano), t.r.Opts.RunID)
+	return t.r.Opts.State.SetCursor(ctx, t.r.PairKey, t.cursorScope(), t.gen.UTC().Format(time.RFC3339Nano), t.r.Opts.RunID)
 }
 
 func (t *trackerRun) clean() bool {
@@ -443,4 +443,9 @@ func (t *trackerRun) saveCheckpoint(ctx context.Context, s *trkStream, cp *trkCh
 		return fmt.Errorf("commit the checkpoint of %s: %w", s.name, err)
 	}
 	return nil
+}
+
+// cursorScope names the incremental cursor of the run's selection.
+func (t *trackerRun) cursorScope() string {
+	return selectionScope(ScopeTracker, strings.Join(t.opts.Programs, ",")+"|"+strings.Join(t.opts.OrgUnits, ","))
 }
