@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"sort"
 	"time"
 
@@ -40,6 +41,19 @@ func (t *trackerRun) runStream(ctx context.Context, s *trkStream) error {
 		if s.kind == transform.KindEvent {
 			size *= 2
 		}
+		ids := &streamIDs{}
+		if !t.incr && s.kind != transform.KindRelationship {
+			// One light listing of what the destination holds spares the
+			// per-page reads of objects it does not have (all of them on
+			// a first copy) and gives the extras.
+			var err error
+			if ids.dst, err = t.listUIDs(ctx, t.dst, s); err != nil {
+				return fmt.Errorf("destination: %w", err)
+			}
+			if cp.Page == 0 {
+				ids.src = map[string]bool{}
+			}
+		}
 		for page := cp.Page + 1; ; page++ {
 			items, err := t.readPage(ctx, s, page, size)
 			if err != nil {
@@ -49,7 +63,7 @@ func (t *trackerRun) runStream(ctx context.Context, s *trkStream) error {
 			if s.kind == transform.KindRelationship {
 				err = t.relationshipsPage(ctx, s, items, cp)
 			} else {
-				err = t.processPage(ctx, s, items, cp)
+				err = t.processPage(ctx, s, items, cp, ids)
 			}
 			if err != nil {
 				return err
@@ -63,7 +77,7 @@ func (t *trackerRun) runStream(ctx context.Context, s *trkStream) error {
 			}
 		}
 		if !t.incr && s.kind != transform.KindRelationship {
-			if err := t.extras(ctx, s, cp); err != nil {
+			if err := t.extras(ctx, s, cp, ids); err != nil {
 				return err
 			}
 		}
@@ -196,7 +210,7 @@ func (t *trackerRun) fetchDest(ctx context.Context, kind string, uids []string, 
 // processPage compares a page of source objects with the destination's
 // copies, sends what is missing or different, reads it back and tallies
 // the verification.
-func (t *trackerRun) processPage(ctx context.Context, s *trkStream, items []map[string]any, cp *trkCheckpoint) error {
+func (t *trackerRun) processPage(ctx context.Context, s *trkStream, items []map[string]any, cp *trkCheckpoint, ids *streamIDs) error {
 	var live []map[string]any
 	var uids, gone []string
 	for _, it := range items {
@@ -204,22 +218,30 @@ func (t *trackerRun) processPage(ctx context.Context, s *trkStream, items []map[
 		if id == "" {
 			continue
 		}
-		uids = append(uids, id)
+		if ids.src != nil && it["deleted"] != true {
+			ids.src[id] = true
+		}
+		if ids.dst == nil || ids.dst[id] {
+			uids = append(uids, id)
+		}
 		if it["deleted"] == true {
 			gone = append(gone, id)
 			continue
 		}
 		live = append(live, it)
 	}
-	if len(uids) == 0 {
+	if len(live)+len(gone) == 0 {
 		return nil
 	}
-	dst, err := t.fetchDest(ctx, s.kind, uids, "")
-	if err != nil {
-		return err
+	dst := map[string]map[string]any{}
+	if len(uids) > 0 {
+		var err error
+		if dst, err = t.fetchDest(ctx, s.kind, uids, ""); err != nil {
+			return err
+		}
 	}
 	for _, id := range gone {
-		if dst[id] != nil && len(cp.Deletes) < maxTrackerDeletes {
+		if dst[id] != nil && len(cp.Deletes) < maxTrackerDeletes && !slices.Contains(cp.Deletes, id) {
 			cp.Deletes = append(cp.Deletes, id)
 		}
 	}
@@ -370,12 +392,24 @@ func (t *trackerRun) detail(cp *trkCheckpoint, d VerifyDetail) {
 	}
 }
 
+// streamIDs are the UIDs a full pass of a stream knows: the
+// destination's at the start, the source's live ones as read (nil when
+// the pass resumed mid-way and missed some).
+type streamIDs struct {
+	src, dst map[string]bool
+}
+
 // extras counts the destination's objects in the stream's scope that the
-// source does not have (full passes only): both sides' UIDs are listed.
-func (t *trackerRun) extras(ctx context.Context, s *trkStream, cp *trkCheckpoint) error {
-	src, err := t.listUIDs(ctx, t.src, s)
-	if err != nil {
-		return fmt.Errorf("source: %w", err)
+// source does not have (full passes only). The destination is listed
+// again (it changed during the pass); the source too when the pass
+// resumed from a checkpoint.
+func (t *trackerRun) extras(ctx context.Context, s *trkStream, cp *trkCheckpoint, ids *streamIDs) error {
+	src := ids.src
+	if src == nil {
+		var err error
+		if src, err = t.listUIDs(ctx, t.src, s); err != nil {
+			return fmt.Errorf("source: %w", err)
+		}
 	}
 	dst, err := t.listUIDs(ctx, t.dst, s)
 	if err != nil {
@@ -383,7 +417,7 @@ func (t *trackerRun) extras(ctx context.Context, s *trkStream, cp *trkCheckpoint
 	}
 	var extra []string
 	for id := range dst {
-		if !src[id] {
+		if !src[id] && !slices.Contains(cp.Deletes, id) { // pending deletions are counted when applied or skipped
 			extra = append(extra, id)
 		}
 	}
