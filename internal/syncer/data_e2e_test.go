@@ -245,9 +245,15 @@ func TestDataFilters(t *testing.T) {
 		set  func(*DataOptions)
 		q    url.Values
 	}{
-		{"subtree and dates", func(o *DataOptions) { o.OrgUnits = []string{region}; o.StartDate, o.EndDate = "2024-01-01", "2024-06-30" },
+		{"subtree and dates", func(o *DataOptions) {
+			o.OrgUnits = []string{region}
+			o.StartDate, o.EndDate = "2024-01-01", "2024-06-30"
+		},
 			url.Values{"orgUnit": {region}, "startDate": {"2024-01-01"}, "endDate": {"2024-06-30"}}},
-		{"periods and attribute option combo", func(o *DataOptions) { o.Periods = []string{"2024Q3", "2025Q1"}; o.AttributeOptionCombos = []string{aoc} },
+		{"periods and attribute option combo", func(o *DataOptions) {
+			o.Periods = []string{"2024Q3", "2025Q1"}
+			o.AttributeOptionCombos = []string{aoc}
+		},
 			url.Values{"period": {"2024Q3", "2025Q1"}, "attributeOptionCombo": {aoc}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
