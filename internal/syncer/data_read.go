@@ -165,7 +165,7 @@ func retryableRead(err error) bool {
 	if errors.Is(err, errChunkTooBig) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
-	if errors.Is(err, errBadJSON) || errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.Is(err, errBadJSON) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errNoPager) {
 		return true
 	}
 	var e *dhis2.Error
