@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/d2sync/d2sync/internal/dhis2"
 	"github.com/d2sync/d2sync/internal/syncer"
 )
 
@@ -133,6 +134,16 @@ func (f *syncFlags) options(fs *flag.FlagSet) (syncer.Options, error) {
 	}
 	if f.maxDelete < -1 {
 		return o, fmt.Errorf("--max-delete must be -1 (no limit) or more, got %d", f.maxDelete)
+	}
+	if f.maxDeletePercent > 100 {
+		return o, fmt.Errorf("--max-delete-percent must be at most 100, got %g", f.maxDeletePercent)
+	}
+	if f.since != "" {
+		// Only the form is checked here: a time without offset is read in
+		// the source's time zone once it is known.
+		if _, err := dhis2.ParseTime(f.since, time.UTC); err != nil {
+			return o, fmt.Errorf("--since: %w", err)
+		}
 	}
 	for _, t := range strings.Split(f.types, ",") {
 		if t = strings.TrimSpace(t); t != "" {
