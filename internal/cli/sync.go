@@ -175,11 +175,19 @@ func runPair(ctx context.Context, env *Env, pe *pairEnv, f *pairFlags, opts sync
 		return ExitFailed
 	}
 	opts.RunID, opts.Progress = runID, pe.progress
+	runCtx, release, err := pe.holdPairLease(ctx, runID, opts.DryRun || verify)
+	if err != nil {
+		return pe.refuseRun(ctx, env, f, runID, err)
+	}
+	defer release()
 	var rep *syncer.Report
 	if verify {
-		rep, _ = syncer.Verify(ctx, opts)
+		rep, _ = syncer.Verify(runCtx, opts)
 	} else {
-		rep, _ = syncer.Sync(ctx, opts)
+		rep, _ = syncer.Sync(runCtx, opts)
+	}
+	if cause := context.Cause(runCtx); errors.Is(cause, errLeaseLost) && rep.Error == "" {
+		rep.Status, rep.Error = syncer.StatusFailed, cause.Error()
 	}
 	code := exitCode(rep.Status)
 	if err := pe.finishRun(ctx, runID, rep); err != nil {
