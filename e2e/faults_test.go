@@ -75,7 +75,7 @@ func TestFaultsNeverEndInFalseSuccess(t *testing.T) {
 	// must not read them as an empty export.
 	t.Run("source 200", func(t *testing.T) {
 		t.Parallel()
-		e, err := emulator.New(emulator.Options{Version: "2.40", Seed: "demo"})
+		e, err := emulator.New(demoOptions(emulator.Options{Version: "2.40"}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,6 +138,14 @@ func runFaultCase(t *testing.T, p *pair, target *emulatortest.Server, tc faultCa
 	requireHonest(t, p, res, rep)
 	if tc.success && (res.code != 0 || rep.Status != syncer.StatusSuccess) {
 		t.Errorf("%d faults fired within the retry policy, want SUCCESS\n%s", fired, res)
+	}
+	// retries are counted in the run report.
+	retries := 0
+	for _, s := range rep.Stages {
+		retries += s.Retries
+	}
+	if tc.success && retries == 0 {
+		t.Errorf("%d faults fired and were retried, but the report counts no retry", fired)
 	}
 }
 

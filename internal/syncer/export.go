@@ -117,6 +117,7 @@ func exportOne(ctx context.Context, in *Instance, typ string, q url.Values) ([]m
 			}
 			return objs, nil
 		}
+		in.rereads.Add(1)
 		t := time.NewTimer(time.Duration(attempt) * exportRetryWait)
 		select {
 		case <-ctx.Done():

@@ -69,6 +69,13 @@ func verifyType(in verifyInput, typ string) VerifyItem {
 		it.Dest = len(in.dest[typ])
 		for _, d := range in.dest[typ] {
 			if id := uidOf(d); !seen[id] {
+				if in.cmp.protected[id] {
+					// e.g. a dedicated destination user, as recommended.
+					it.Documented++
+					it.Details = append(it.Details, VerifyDetail{Kind: "documented", UID: id, Name: nameOf(d),
+						Note: "only on the destination, on purpose: the destination user d2sync signs in as, or a built-in default object"})
+					continue
+				}
 				it.Extra++
 				it.Details = append(it.Details, VerifyDetail{Kind: "extra", UID: id, Name: nameOf(d)})
 			}
