@@ -101,4 +101,3 @@ func (d *dataRun) importValues(ctx context.Context, vs []*dataValue, extra url.V
 	}
 	return d.dst.ImportDataValues(ctx, body, params)
 }
-
