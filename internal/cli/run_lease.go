@@ -33,7 +33,7 @@ func (p *pairEnv) holdPairLease(ctx context.Context, runID int64, readOnly bool)
 	host, _ := os.Hostname()
 	holder := fmt.Sprintf("d2sync %s pid %d", host, os.Getpid())
 	pair := store.PairKey(p.source.BaseURL(), p.dest.BaseURL())
-	if _, err := p.store.AcquireRunLease(ctx, pair, holder, runID, runLeaseTTL); err != nil {
+	if err := p.acquireLease(ctx, pair, holder, runID); err != nil {
 		return ctx, nil, err
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
