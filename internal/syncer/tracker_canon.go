@@ -141,10 +141,10 @@ func projDiff(a, b map[string]any) []string {
 // forDest prepares a canonical object for the destination: server fields
 // removed, converted to the destination's shape.
 func forDest(kind string, obj map[string]any, v dhis2.Version) (map[string]any, error) {
-	out := make(map[string]any, len(obj))
-	for k, val := range obj {
-		out[k] = val
-	}
+	// A deep copy: the conversion renames nested properties (notes, data
+	// values, relationship items) and the source object is compared again
+	// after the import.
+	out := deepCopy(obj).(map[string]any)
 	for _, f := range []string{"createdAt", "updatedAt", "createdBy", "updatedBy", "href", "orgUnitName", "programOwners",
 		"relationships", "enrollments", "events"} {
 		delete(out, f)
@@ -166,4 +166,23 @@ func uidOfKind(kind string, obj map[string]any) string {
 func trackerKindPlural(kind string) string {
 	return map[string]string{transform.KindTrackedEntity: "trackedEntities", transform.KindEnrollment: "enrollments",
 		transform.KindEvent: "events", transform.KindRelationship: "relationships"}[kind]
+}
+
+// deepCopy copies decoded JSON (maps, slices and scalars).
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		s := make([]any, len(x))
+		for i, e := range x {
+			s[i] = deepCopy(e)
+		}
+		return s
+	}
+	return v
 }

@@ -17,18 +17,26 @@ func trackerTotals(rep *Report, plural string) VerifyItem {
 }
 
 // TestTrackerAcrossVersions replicates tracker data from the old API to
-// the new one (2.35 → 2.40) and from 2.41 (both APIs) to 2.42 (new only).
+// the new one (2.35 → 2.40), from 2.41 (both APIs) to 2.42 (new only),
+// and from the new API to the old one (2.40 → 2.34, one region).
 func TestTrackerAcrossVersions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: skipped with -short")
 	}
 	t.Parallel()
-	for _, tc := range []struct{ from, to string }{{"2.35", "2.40"}, {"2.41", "2.42"}} {
+	for _, tc := range []struct {
+		from, to string
+		region   bool // one region only, to keep the test short
+	}{{"2.35", "2.40", false}, {"2.41", "2.42", false}, {"2.40", "2.34", true}} {
 		t.Run(tc.from+"→"+tc.to, func(t *testing.T) {
 			t.Parallel()
 			p := newDataPair(t, emulator.Options{Version: tc.from, Seed: "demo"}, emulator.Options{Version: tc.to})
 			p.run(t, p.opts(ScopeMetadata))
-			rep := p.run(t, p.opts(ScopeTracker))
+			o := p.opts(ScopeTracker)
+			if tc.region {
+				o.Tracker.OrgUnits = firstRegions(t, p, 1)
+			}
+			rep := p.run(t, o)
 			for _, k := range []string{"trackedEntities", "enrollments", "events", "relationships"} {
 				tot := trackerTotals(rep, k)
 				t.Logf("%s %+v", k, tot)
