@@ -3,7 +3,6 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"runtime/debug"
 
 	"github.com/d2sync/d2sync/internal/syncer"
 )
@@ -60,27 +59,9 @@ func (f *dataFlags) check() error {
 	return nil
 }
 
-// apply puts the data options into the run options and tunes the
-// garbage collector for the data scopes.
-func (f *dataFlags) apply(o *syncer.Options, getenv func(string) string) {
+// apply puts the data and tracker options into the run options.
+func (f *dataFlags) apply(o *syncer.Options) {
 	o.Data = f.options()
 	o.Tracker = syncer.TrackerOptions{Programs: syncer.SplitList(f.programs), OrgUnits: syncer.SplitList(f.orgUnits),
 		PageSize: f.trackerPageSize, Workers: f.workers}
-	for _, s := range o.Scopes {
-		if s == syncer.ScopeData || s == syncer.ScopeTracker || s == syncer.ScopeAll {
-			tuneGC(getenv)
-			return
-		}
-	}
-}
-
-// tuneGC trades memory the data scopes can spare for less collector
-// work: unless GOGC or GOMEMLIMIT is set, the collector runs at GOGC=400
-// under a 150 MiB soft limit, which keeps the process within 200 MB.
-func tuneGC(getenv func(string) string) {
-	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	debug.SetGCPercent(400)
-	debug.SetMemoryLimit(150 << 20)
 }
