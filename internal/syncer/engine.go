@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/d2sync/d2sync/internal/dhis2"
@@ -133,6 +134,8 @@ type Options struct {
 	Progress Progress
 	// Now is the local clock for report timestamps; default time.Now.
 	Now func() time.Time
+	// System configures the system scope (system.go).
+	System SystemOptions
 }
 
 func (o *Options) withDefaults() {
@@ -193,11 +196,13 @@ func stageFor(scope string) Stage {
 	switch scope {
 	case ScopeMetadata:
 		return metadataStage{}
+	case ScopeSystem:
+		return systemStage{}
 	}
 	return nil
 }
 
-func knownScopes() []string { return []string{ScopeMetadata} }
+func knownScopes() []string { return []string{ScopeMetadata, ScopeSystem} }
 
 // Run is the shared context of one run's stages.
 type Run struct {
@@ -211,6 +216,9 @@ type Run struct {
 	// Start is the source's server time when the run began: the next
 	// cursor once the run succeeded.
 	Start time.Time
+
+	sysOnce sync.Once
+	sys     *systemState // the system stage's state (system.go)
 }
 
 // Sync runs a synchronisation and returns its report. The report is
@@ -273,6 +281,13 @@ func (r *Run) execute(ctx context.Context) error {
 	r.PairKey = store.PairKey(r.Source.Client.BaseURL(), r.Dest.Client.BaseURL())
 	r.Opts.Progress.Log(slog.LevelInfo, "run.connected", fmt.Sprintf("source %s (DHIS2 %s) → destination %s (DHIS2 %s)",
 		r.Report.Source.URL, r.Report.Source.Version, r.Report.Dest.URL, r.Report.Dest.Version))
+	for _, s := range r.Opts.Scopes {
+		if p, ok := stageFor(s).(preparer); ok {
+			if err := p.prepare(ctx, r); err != nil {
+				return err
+			}
+		}
+	}
 	for _, s := range r.Opts.Scopes {
 		if err := stageFor(s).Run(ctx, r); err != nil {
 			return err
