@@ -84,7 +84,7 @@ func runSync(ctx context.Context, env *Env, args []string) int {
 	fs.StringVar(&f.atomic, "atomic-mode", "all", "DHIS2 atomicMode per chunk: `all` (reject a chunk with an invalid object, then re-send the rest) or none")
 	fs.StringVar(&f.users, "users", string(syncer.UsersCreateDisabled), "users policy: `create-disabled` or skip")
 	fs.IntVar(&f.maxDelete, "max-delete", syncer.DefaultMaxDelete, "stop before deleting more than this `number` of objects (0: no deletion, -1: no limit)")
-	fs.Float64Var(&f.maxDeletePercent, "max-delete-percent", syncer.DefaultMaxDeletePercent, "stop before deleting more than this `percent` of the destination's objects of the types concerned (-1: no limit)")
+	fs.Float64Var(&f.maxDeletePercent, "max-delete-percent", syncer.DefaultMaxDeletePercent, "stop before deleting more than this `percent` of the destination's metadata objects in scope (-1: no limit)")
 	fs.StringVar(&f.types, "types", "", "only these plural `types` (comma-separated, e.g. dataSets,programs) and what they depend on")
 	fs.StringVar(&f.objects, "objects", "", "only these `objects` (type:uid,…) and what they depend on")
 	fs.StringVar(&f.orgUnit, "org-unit", "", "only the org unit subtree under this `uid` and the objects assigned to it")
@@ -181,5 +181,8 @@ func runPair(ctx context.Context, env *Env, pe *pairEnv, f *pairFlags, opts sync
 		}
 	}
 	printSummary(env.Stdout, rep, 50)
+	if rep.Error != "" {
+		fmt.Fprintf(env.Stderr, "d2sync: %s\n", rep.Error)
+	}
 	return code
 }

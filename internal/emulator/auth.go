@@ -123,11 +123,18 @@ func (e *Emulator) metadataAccount(username, password string) (*account, bool) {
 	if err != nil {
 		return nil, false
 	}
+	uc, _ := u["userCredentials"].(map[string]any)
+	if disabled, _ := u["disabled"].(bool); disabled {
+		return nil, false // DHIS2 refuses disabled accounts
+	}
+	if disabled, _ := uc["disabled"].(bool); disabled {
+		return nil, false
+	}
 	a := &account{ID: uid, Username: username}
 	a.FirstName, _ = u["firstName"].(string)
 	a.Surname, _ = u["surname"].(string)
 	roles, _ := u["userRoles"].([]any)
-	if uc, ok := u["userCredentials"].(map[string]any); ok && roles == nil {
+	if uc != nil && roles == nil {
 		roles, _ = uc["userRoles"].([]any)
 	}
 	seen := map[string]bool{}

@@ -104,12 +104,14 @@ func (ck *chunker) items(p transform.Payload) ([]*item, error) {
 	}
 	for _, it := range items {
 		seen := map[string]bool{}
-		collectRefs(it.obj, func(_, uid string) {
+		add := func(_, uid string) {
 			if o, ok := byID[uid]; ok && o != it && !seen[uid] {
 				seen[uid] = true
 				it.refs = append(it.refs, uid)
 			}
-		})
+		}
+		collectRefs(it.obj, add)
+		sharingRefs(it.obj, add) // DHIS2 checks the users and groups sharing names
 		sort.Strings(it.refs)
 	}
 	return items, nil

@@ -71,8 +71,8 @@ func countDest(ctx context.Context, dest *Instance, typ string) (int, error) {
 
 // guardDeletes applies the max-delete guard: it returns an ErrDeleteGuard
 // error when the deletions exceed maxDelete objects or maxPercent of the
-// destination's objects of the types concerned (negative limits are not
-// checked).
+// destination's metadata objects in the run's scope (negative limits are
+// not checked).
 func guardDeletes(n, total, maxDelete int, maxPercent float64) error {
 	if n == 0 {
 		return nil
@@ -84,7 +84,7 @@ func guardDeletes(n, total, maxDelete int, maxPercent float64) error {
 	if maxPercent >= 0 && total > 0 {
 		pct := float64(n) * 100 / float64(total)
 		if pct > maxPercent {
-			return fmt.Errorf("%w: the run would delete %d of the destination's %d objects of these types (%.1f %%), more than --max-delete-percent=%g; nothing was written or deleted: check the source, then raise --max-delete-percent if it is intended",
+			return fmt.Errorf("%w: the run would delete %d of the destination's %d metadata objects (%.1f %%), more than --max-delete-percent=%g; nothing was written or deleted: check the source, then raise --max-delete-percent if it is intended",
 				ErrDeleteGuard, n, total, pct, maxPercent)
 		}
 	}

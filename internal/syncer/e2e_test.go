@@ -2,7 +2,10 @@ package syncer
 
 import (
 	"context"
+	"net/http/httptest"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +27,52 @@ func newPair(t testing.TB, srcOpts, dstOpts emulator.Options) *pair {
 	p.srcCl = newClient(t, "source", p.src.URL, p.src.Username, p.src.Password)
 	p.dstCl = newClient(t, "destination", p.dst.URL, p.dst.Username, p.dst.Password)
 	return p
+}
+
+// sharedDemo holds one demo emulator per version, shared by the tests that
+// only read their source (building a demo instance costs about a second
+// and a half of CPU).
+var sharedDemo struct {
+	mu      sync.Mutex
+	servers map[string]*emulatortest.Server
+}
+
+// demoPair pairs the shared, read-only demo source of a version with a
+// fresh, blank destination. Tests that write to the source or inspect its
+// request log use newPair instead.
+func demoPair(t testing.TB, srcVersion string, dstOpts emulator.Options) *pair {
+	t.Helper()
+	sharedDemo.mu.Lock()
+	src, ok := sharedDemo.servers[srcVersion]
+	if !ok {
+		e, err := emulator.New(emulator.Options{Version: srcVersion, Seed: "demo"})
+		if err != nil {
+			sharedDemo.mu.Unlock()
+			t.Fatal(err)
+		}
+		hs := httptest.NewServer(e)
+		user, pass := e.AdminCredentials()
+		src = &emulatortest.Server{Emulator: e, URL: hs.URL, Username: user, Password: pass, HTTP: hs}
+		if sharedDemo.servers == nil {
+			sharedDemo.servers = map[string]*emulatortest.Server{}
+		}
+		sharedDemo.servers[srcVersion] = src
+	}
+	sharedDemo.mu.Unlock()
+	p := &pair{src: src, dst: emulatortest.Start(t, dstOpts), state: NewMemoryState()}
+	p.srcCl = newClient(t, "source", p.src.URL, p.src.Username, p.src.Password)
+	p.dstCl = newClient(t, "destination", p.dst.URL, p.dst.Username, p.dst.Password)
+	return p
+}
+
+// TestMain closes the shared emulators.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, s := range sharedDemo.servers {
+		s.HTTP.Close()
+		s.Emulator.Close()
+	}
+	os.Exit(code)
 }
 
 // noSleep makes client retries instant.
@@ -125,7 +174,7 @@ func TestSyncDemoSameVersion(t *testing.T) {
 		t.Skip("end-to-end: skipped with -short")
 	}
 	t.Parallel()
-	p := newPair(t, emulator.Options{Version: "2.39", Seed: "demo"}, emulator.Options{Version: "2.39"})
+	p := demoPair(t, "2.39", emulator.Options{Version: "2.39"})
 	rep := p.sync(t, p.options())
 	if rep.Status != StatusSuccess {
 		t.Errorf("status = %s, want SUCCESS (%s)", rep.Status, rep.Error)
@@ -163,7 +212,7 @@ func TestSyncAcrossVersions(t *testing.T) {
 	} {
 		t.Run(tc.from+"→"+tc.to, func(t *testing.T) {
 			t.Parallel()
-			p := newPair(t, emulator.Options{Version: tc.from, Seed: "demo"}, emulator.Options{Version: tc.to})
+			p := demoPair(t, tc.from, emulator.Options{Version: tc.to})
 			rep := p.sync(t, p.options())
 			requireVerified(t, rep)
 			if len(rep.Failures) > 0 || rep.Error != "" {

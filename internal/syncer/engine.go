@@ -109,8 +109,8 @@ type Options struct {
 	// Users is the users policy; default create-disabled.
 	Users UsersPolicy
 	// MaxDelete and MaxDeletePercent guard deletions: a run that would
-	// delete more objects, or a larger share of the destination's objects
-	// of the types concerned, stops before writing anything. A negative
+	// delete more objects, or a larger share (percent) of the destination's
+	// metadata objects in the run's scope, stops before writing anything. A negative
 	// value disables that check; the zero values forbid any deletion (the
 	// CLI passes DefaultMaxDelete and DefaultMaxDeletePercent).
 	MaxDelete        int

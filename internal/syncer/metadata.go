@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -510,7 +511,7 @@ func (m *mdRun) planDeletes(ctx context.Context) error {
 	if _, err := toCanonical(p, m.r.Dest.Version()); err != nil {
 		return fmt.Errorf("destination: %w", err)
 	}
-	n, total := 0, 0
+	n := 0
 	for _, typ := range sortedTypes(p) {
 		if !m.inScope[typ] || len(p[typ]) == 0 {
 			continue
@@ -523,31 +524,51 @@ func (m *mdRun) planDeletes(ctx context.Context) error {
 			tp.Delete = append(tp.Delete, PlanItem{UID: uidOf(o), Name: nameOf(o), DestHash: hashOf(typ, o)})
 			n++
 		}
-		for _, w := range wireTypes(m.r.Dest.Schemas, typ) {
-			c, err := countDest(ctx, m.r.Dest, w)
-			if err != nil {
-				return err
+	}
+	total := 0
+	if n > 0 {
+		// The share is taken over the destination's objects in the run's
+		// scope, counted from pagers (no full read).
+		for _, typ := range m.scope {
+			for _, w := range wireTypes(m.r.Dest.Schemas, typ) {
+				c, err := countDest(ctx, m.r.Dest, w)
+				if err != nil {
+					return err
+				}
+				total += c
 			}
-			total += c
 		}
 	}
 	m.plan.sort()
 	return guardDeletes(n, total, m.r.Opts.MaxDelete, m.r.Opts.MaxDeletePercent)
 }
 
-// dryRun reports the plan as the stage's counts; with --validate it also
-// has the destination validate the payloads (importMode=VALIDATE).
+// dryRun reports the plan as the stage's counts and the chunks a real run
+// would send; with --validate it also has the destination validate the
+// whole plan in one request (importMode=VALIDATE: references between
+// chunks can only be checked together, since nothing is committed).
 func (m *mdRun) dryRun(ctx context.Context) error {
 	for _, tp := range m.plan.Types {
 		m.stage.Counts[tp.Type] = tp.Counts()
 	}
 	m.stage.Status = StatusSuccess
 	m.stage.Note = "dry run: nothing was written; counts are what a real run would do"
+	chunks, err := m.chunkPlan(m.r.Opts.MaxRequestBytes)
+	if err != nil {
+		return err
+	}
+	for _, c := range chunks {
+		m.stage.Chunks = append(m.stage.Chunks, ChunkInfo{Index: c.Index + 1, Objects: countObjects(c.Payload), Bytes: c.Bytes, Outcome: "planned"})
+	}
 	if !m.r.Opts.Validate {
 		return nil
 	}
-	im, err := m.sendPlan(ctx, true)
+	all, err := m.chunkPlan(math.MaxInt)
 	if err != nil {
+		return err
+	}
+	im := &importer{dest: m.r.Dest, atomic: AtomicNone, validate: true, progress: m.r.Opts.Progress, names: m.names}
+	if err := im.run(ctx, all); err != nil {
 		return err
 	}
 	m.r.Report.Failures = append(m.r.Report.Failures, im.failures...)
@@ -559,13 +580,14 @@ func (m *mdRun) dryRun(ctx context.Context) error {
 
 // apply imports the plan, deletes, verifies and moves the cursor.
 func (m *mdRun) apply(ctx context.Context) error {
-	im, err := m.sendPlan(ctx, false)
+	before := m.clientRetries()
+	im, err := m.sendPlan(ctx)
 	if err != nil {
 		return err
 	}
 	m.r.Report.Failures = append(m.r.Report.Failures, im.failures...)
 	m.stage.Requests += im.requests
-	m.stage.Retries += im.resent
+	m.stage.Retries += im.resent + int(m.clientRetries()-before)
 	m.stage.Chunks = im.chunks
 	deleted, err := m.applyDeletes(ctx, len(im.failures) > 0)
 	if err != nil {
@@ -578,21 +600,32 @@ func (m *mdRun) apply(ctx context.Context) error {
 	return m.moveCursor(ctx)
 }
 
-// sendPlan converts the planned creates and updates, chunks them and
-// imports them (or validates them).
-func (m *mdRun) sendPlan(ctx context.Context, validate bool) (*importer, error) {
-	send := m.pickSend()
-	ck := &chunker{schemas: m.r.Dest.Schemas, maxBytes: m.r.Opts.MaxRequestBytes}
-	chunks, err := ck.chunks(send)
+// chunkPlan converts the planned creates and updates and chunks them.
+func (m *mdRun) chunkPlan(maxBytes int) ([]*chunk, error) {
+	ck := &chunker{schemas: m.r.Dest.Schemas, maxBytes: maxBytes}
+	chunks, err := ck.chunks(m.pickSend())
 	if err != nil {
 		return nil, err
 	}
-	m.addWarnings(ck.warnings)
+	if maxBytes == m.r.Opts.MaxRequestBytes {
+		m.addWarnings(ck.warnings)
+	}
+	return chunks, nil
+}
+
+// sendPlan imports the planned creates and updates in chunks.
+func (m *mdRun) sendPlan(ctx context.Context) (*importer, error) {
+	chunks, err := m.chunkPlan(m.r.Opts.MaxRequestBytes)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
 	for _, c := range chunks {
 		m.stage.Bytes += int64(c.Bytes)
+		n += countObjects(c.Payload)
 	}
-	m.log(slog.LevelInfo, "metadata.plan", fmt.Sprintf("plan: %s; %d objects to send in %d chunks", planSummary(m.plan), countObjects(send), len(chunks)))
-	im := &importer{dest: m.r.Dest, atomic: m.r.Opts.AtomicMode, validate: validate, progress: m.r.Opts.Progress, names: m.names}
+	m.log(slog.LevelInfo, "metadata.plan", fmt.Sprintf("plan: %s; %d objects to send in %d chunks", planSummary(m.plan), n, len(chunks)))
+	im := &importer{dest: m.r.Dest, atomic: m.r.Opts.AtomicMode, progress: m.r.Opts.Progress, names: m.names}
 	if err := im.run(ctx, chunks); err != nil {
 		return nil, err
 	}
@@ -759,6 +792,11 @@ func (m *mdRun) moveCursor(ctx context.Context) error {
 		return fmt.Errorf("save the incremental cursor: %w", err)
 	}
 	return nil
+}
+
+// clientRetries returns the retries both clients made so far.
+func (m *mdRun) clientRetries() int64 {
+	return m.r.Source.Client.Counters().Retries + m.r.Dest.Client.Counters().Retries
 }
 
 func (m *mdRun) addWarnings(ws []Warning) {

@@ -141,7 +141,42 @@ func (c comparer) equal(typ string, want, have map[string]any) bool {
 			drop[k] = true
 		}
 	}
-	return hashOf(typ, without(w, drop)) == hashOf(typ, without(have, drop))
+	w, have = without(w, drop), without(have, drop)
+	if ownerFilled(w, have) {
+		w, have = withoutOwner(w), withoutOwner(have)
+	}
+	return hashOf(typ, w) == hashOf(typ, have)
+}
+
+// ownerFilled reports whether the destination gave an owner to an object
+// the source left without one: DHIS2 makes the importing user the owner.
+func ownerFilled(want, have map[string]any) bool {
+	ws, _ := want["sharing"].(map[string]any)
+	hs, _ := have["sharing"].(map[string]any)
+	if hs == nil || hs["owner"] == nil {
+		return false
+	}
+	return ws == nil || ws["owner"] == nil || ws["owner"] == ""
+}
+
+// withoutOwner returns o with its sharing owner removed (a copy).
+func withoutOwner(o map[string]any) map[string]any {
+	sh, ok := o["sharing"].(map[string]any)
+	if !ok {
+		return o
+	}
+	c := make(map[string]any, len(o))
+	for k, v := range o {
+		c[k] = v
+	}
+	s2 := make(map[string]any, len(sh))
+	for k, v := range sh {
+		if k != "owner" {
+			s2[k] = v
+		}
+	}
+	c["sharing"] = s2
+	return c
 }
 
 // significant returns the differences between want and have that equal
@@ -154,6 +189,9 @@ func (c comparer) significant(typ string, want, have map[string]any) []transform
 			top = top[:i]
 		}
 		if top == "created" || d.Kind == transform.DiffExtra && (c.destDefault(typ, top) || looksDefault(have[top])) {
+			continue
+		}
+		if d.Path == "sharing.owner" && ownerFilled(want, have) {
 			continue
 		}
 		out = append(out, d)

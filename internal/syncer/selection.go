@@ -30,12 +30,12 @@ func (s selection) sourceTypes(ss *Schemas, all []string) ([]string, error) {
 		allowed[t] = true
 	}
 	var start []string
-	for _, t := range s.types {
-		start = append(start, t)
-	}
+	start = append(start, s.types...)
 	for _, o := range s.objects {
 		start = append(start, o.Type)
 	}
+	// Sharing names users and user groups, which DHIS2 checks on import.
+	start = append(start, "userGroups", "users")
 	need := map[string]bool{}
 	var queue []string
 	for _, t := range start {
@@ -230,11 +230,42 @@ func closure(p transform.Payload, start map[string]bool) map[string]bool {
 			continue
 		}
 		keep[id] = true
-		collectRefs(o, func(_, uid string) {
+		visit := func(_, uid string) {
 			if !keep[uid] {
 				queue = append(queue, uid)
 			}
-		})
+		}
+		collectRefs(o, visit)
+		sharingRefs(o, visit)
 	}
 	return keep
+}
+
+// sharingRefs calls fn with the users and user groups an object's sharing
+// names (owner, entries, and the legacy fields), which DHIS2 checks on
+// import.
+func sharingRefs(o map[string]any, fn func(prop, uid string)) {
+	if sh, ok := o["sharing"].(map[string]any); ok {
+		if owner, _ := sh["owner"].(string); owner != "" {
+			fn("sharing", owner)
+		}
+		for _, k := range []string{"users", "userGroups"} {
+			if m, ok := sh[k].(map[string]any); ok {
+				for id := range m {
+					fn("sharing", id)
+				}
+			}
+		}
+	}
+	for _, k := range []string{"userAccesses", "userGroupAccesses"} {
+		for _, e := range asSlice(o[k]) {
+			m, _ := e.(map[string]any)
+			for _, f := range []string{"id", "userUid", "userGroupUid"} {
+				if id, _ := m[f].(string); id != "" {
+					fn(k, id)
+					break
+				}
+			}
+		}
+	}
 }

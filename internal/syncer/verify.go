@@ -131,6 +131,10 @@ func explain(in verifyInput, typ string, diffs []transform.PropertyDiff, src, ds
 			reasons[top+": the destination's default value (the source object leaves it unset)"] = true
 			continue
 		}
+		if d.Path == "sharing.owner" && ownerFilled(src, dst) {
+			reasons["sharing.owner: the source object has no owner, so the destination made the importing user its owner"] = true
+			continue
+		}
 		if d.Path == "created" {
 			reasons["created: the destination keeps the creation date of an object it already had (DHIS2 takes it from the payload only when it creates the object)"] = true
 			continue

@@ -1,6 +1,7 @@
 package metadata
 
 import (
+	"sort"
 	"strconv"
 )
 
@@ -98,7 +99,7 @@ func (s *Store) buildCatalog() *catalog {
 		}
 	}
 	for _, kids := range c.children {
-		sortStrings(kids)
+		sort.Strings(kids)
 	}
 	combos := s.objsOf("categoryCombos")
 	for uid, o := range s.objsOf("categoryOptionCombos") {
@@ -139,7 +140,7 @@ func (s *Store) buildCatalog() *catalog {
 			de.CategoryCombo = DefaultCategoryComboUID
 		}
 		de.DataSets = deSets[uid]
-		sortStrings(de.DataSets)
+		sort.Strings(de.DataSets)
 		c.dataElements[uid] = de
 	}
 	options := s.objsOf("options")

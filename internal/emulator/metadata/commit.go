@@ -46,6 +46,7 @@ func (im *importer) commit() []WriteEvent {
 				o := im.build(b.schema, e)
 				ts.put(e.uid, o)
 				im.store.syncEmbeddedMetadata(b.schema, o, im.now)
+				im.store.mirrorEventVisualization(b.schema, o)
 				if e.password != "" {
 					im.store.passwords[e.uid] = hashPassword(e.uid, e.password)
 				}
@@ -98,6 +99,11 @@ func (im *importer) build(sc *Schema, e *entry) Object {
 				o["sharing"] = sh
 			}
 		}
+		if im.params.SkipTranslation {
+			if tr, ok := e.existing["translations"]; ok {
+				o["translations"] = tr
+			}
+		}
 		if uc, ok := o["userCredentials"].(map[string]any); ok {
 			if old, ok := e.existing["userCredentials"].(map[string]any); ok && str(old["id"]) != "" {
 				uc["id"] = old["id"]
@@ -112,6 +118,8 @@ func (im *importer) build(sc *Schema, e *entry) Object {
 		}
 		if _, ok := o["sharing"]; !ok || im.params.SkipSharing {
 			im.store.setDefaultSharing(sc, o, im.userUID, "")
+		} else if sh, ok := o["sharing"].(map[string]any); ok && str(sh["owner"]) == "" {
+			sh["owner"] = im.userUID // a new object is owned by its creator
 		}
 		if uc, ok := o["userCredentials"].(map[string]any); ok && str(uc["id"]) == "" {
 			uc["id"] = credentialsUID(e.uid)
@@ -227,6 +235,29 @@ func (s *Store) syncEmbeddedMetadata(sc *Schema, o Object, now string) {
 			ts.put(uid, s.withDefaults(isc, cp))
 		}
 	}
+}
+
+// mirrorEventVisualization stores event reports and event charts also as
+// event visualizations from 2.38 on, where both live in the
+// eventvisualization table (EventReport.hbm.xml maps it).
+func (s *Store) mirrorEventVisualization(sc *Schema, o Object) {
+	if sc.Singular != "eventReport" && sc.Singular != "eventChart" {
+		return
+	}
+	ts := s.types["eventVisualizations"]
+	if ts == nil {
+		return
+	}
+	ev := s.normalizeObject(ts.schema, o, "UID")
+	for _, k := range []string{"id", "created", "lastUpdated", "createdBy", "lastUpdatedBy", "sharing"} {
+		if v, ok := o[k]; ok {
+			ev[k] = deepCopy(v)
+		}
+	}
+	if _, ok := ev["type"]; !ok {
+		ev["type"] = o["type"]
+	}
+	ts.put(str(o["id"]), s.withDefaults(ts.schema, ev))
 }
 
 // applySingleUserGroups applies user.userGroups when exactly one user was

@@ -41,6 +41,9 @@ func (s *Store) deleteObject(ts *typeStore, uid, username string) {
 	ts.remove(uid)
 	delete(s.passwords, uid)
 	sc := ts.schema
+	if ev := s.types["eventVisualizations"]; ev != nil && (sc.Singular == "eventReport" || sc.Singular == "eventChart") {
+		ev.remove(uid)
+	}
 	for _, other := range s.schemas.Metadata() {
 		ots := s.types[other.Plural]
 		if ots == nil {

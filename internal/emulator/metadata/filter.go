@@ -2,7 +2,6 @@ package metadata
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -82,7 +81,7 @@ func (s *Store) match(rc *renderCtx, sc *Schema, o Object, f filterExpr) bool {
 	}
 	any := false
 	for _, v := range flatten(vals) {
-		if compare(f.op, typ, v, f.value) {
+		if compare(f.op, typ, v, f.value, s.loc) {
 			any = true
 			break
 		}
@@ -188,7 +187,7 @@ func (s *Store) pathValues(rc *renderCtx, sc *Schema, o Object, path []string) (
 	return cur, typ
 }
 
-func compare(op string, typ PropertyType, v any, want string) bool {
+func compare(op string, typ PropertyType, v any, want string, loc *time.Location) bool {
 	base := strings.TrimPrefix(op, "!")
 	sv := stringValue(v)
 	if m, ok := v.(map[string]any); ok {
@@ -205,7 +204,7 @@ func compare(op string, typ PropertyType, v any, want string) bool {
 			return aok && err == nil && a == b
 		}
 		if typ == Date {
-			return compareDates(sv, want) == 0
+			return compareDates(sv, want, loc) == 0
 		}
 		return sv == want
 	case "ieq":
@@ -223,7 +222,7 @@ func compare(op string, typ PropertyType, v any, want string) bool {
 	case "ilike$":
 		return strings.HasSuffix(strings.ToLower(sv), strings.ToLower(want))
 	case "gt", "ge", "gte", "lt", "le", "lte":
-		c, ok := order(typ, v, sv, want)
+		c, ok := order(typ, v, sv, want, loc)
 		if !ok {
 			return false
 		}
@@ -265,7 +264,7 @@ func compare(op string, typ PropertyType, v any, want string) bool {
 
 func isNumeric(t PropertyType) bool { return t == Integer || t == Number }
 
-func order(typ PropertyType, v any, sv, want string) (int, bool) {
+func order(typ PropertyType, v any, sv, want string, loc *time.Location) (int, bool) {
 	if isNumeric(typ) {
 		a, aok := toFloat(v)
 		b, err := strconv.ParseFloat(want, 64)
@@ -281,14 +280,16 @@ func order(typ PropertyType, v any, sv, want string) (int, bool) {
 		return 0, true
 	}
 	if typ == Date {
-		return compareDates(sv, want), true
+		return compareDates(sv, want, loc), true
 	}
 	return strings.Compare(sv, want), true
 }
 
-func compareDates(a, b string) int {
-	ta, errA := ParseDate(a, time.UTC)
-	tb, errB := ParseDate(b, time.UTC)
+// compareDates compares two dates; values without zone are in the server
+// time zone (stored dates are written that way).
+func compareDates(a, b string, loc *time.Location) int {
+	ta, errA := ParseDate(a, loc)
+	tb, errB := ParseDate(b, loc)
 	if errA != nil || errB != nil {
 		return strings.Compare(a, b)
 	}
@@ -411,5 +412,3 @@ func cmpValues(typ PropertyType, a, b any, ci bool) int {
 	}
 	return strings.Compare(sa, sb)
 }
-
-func errorString(e error) string { return fmt.Sprint(e) }

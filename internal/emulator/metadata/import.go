@@ -2,7 +2,6 @@ package metadata
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"sort"
 )
@@ -312,7 +311,7 @@ func (im *importer) finish() (*ImportReport, []WriteEvent) {
 			}
 		}
 	}
-	rep := &ImportReport{Status: StatusOK}
+	rep := &ImportReport{Status: StatusOK, omitEmptyArrays: im.minor() <= 34}
 	var evs []WriteEvent
 	commit := !hasErrors || !im.params.atomic()
 	if commit && !im.params.validate() {
@@ -339,7 +338,8 @@ func (im *importer) finish() (*ImportReport, []WriteEvent) {
 		sort.Ints(idx)
 		for _, i := range idx {
 			or := *b.reports[i]
-			if len(or.ErrorReports) == 0 && im.params.ImportReportMode == "ERRORS" && !im.params.validate() {
+			errorsOnly := im.params.ImportReportMode == "ERRORS" || im.params.ImportReportMode == "ERRORS_NOT_OWNER"
+			if len(or.ErrorReports) == 0 && errorsOnly && !im.params.validate() {
 				continue
 			}
 			if or.ErrorReports == nil {
@@ -369,5 +369,3 @@ func objectName(o Object) string { return displayNameOf(o) }
 func (im *importer) ident(sc *Schema, o Object, uid string) string {
 	return identifiersWithName(objectName(o), uid, sc.SimpleName())
 }
-
-func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }

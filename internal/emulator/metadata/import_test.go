@@ -3,6 +3,7 @@ package metadata
 import (
 	"encoding/json"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -316,5 +317,37 @@ func TestDeleteStrategyAndDeletedObjects(t *testing.T) {
 	rep = importJSON(t, s, []byte(`{"categoryCombos":[{"id":"bjDvmb4bfuf"}]}`), "importStrategy", "DELETE")
 	if rep.Stats.Total != 0 {
 		t.Errorf("default objects in a payload must be skipped: %+v", rep.Stats)
+	}
+}
+
+// TestPlainReportLayoutMatchesRecording compares the plain 2.34 report with
+// the Import/Export app's recorded metadata import summary.
+func TestPlainReportLayoutMatchesRecording(t *testing.T) {
+	t.Parallel()
+	var recorded map[string]any
+	if err := json.Unmarshal(readFixture(t, "dhis2__import-export-app/cypress/fixtures/metadataImportSummaries.json"), &recorded); err != nil {
+		t.Fatal(err)
+	}
+	s := newStore(t, "2.34")
+	rep := importJSON(t, s, []byte(`{}`))
+	var ours map[string]any
+	if err := json.Unmarshal(mustJSON(t, rep), &ours); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := sortedKeys(ours), sortedKeys(recorded); !reflect.DeepEqual(got, want) {
+		t.Errorf("report keys %v, recorded %v", got, want)
+	}
+	gotParams := sortedKeys(ours["importParams"].(map[string]any))
+	wantParams := sortedKeys(recorded["importParams"].(map[string]any))
+	if !reflect.DeepEqual(gotParams, wantParams) {
+		t.Errorf("importParams keys %v, recorded %v", gotParams, wantParams)
+	}
+	if !reflect.DeepEqual(sortedKeys(ours["stats"].(map[string]any)), sortedKeys(recorded["stats"].(map[string]any))) {
+		t.Errorf("stats keys differ")
+	}
+	// 2.35+ writes empty arrays
+	rep35 := importJSON(t, newStore(t, "2.35"), []byte(`{}`))
+	if !strings.Contains(string(mustJSON(t, rep35)), `"typeReports":[]`) {
+		t.Errorf("2.35 report %s", mustJSON(t, rep35))
 	}
 }

@@ -16,7 +16,7 @@ type ListParams struct {
 	RootJunction string   // "AND" (default) or "OR"
 	Order        []string // "prop:asc|desc|iasc|idesc"
 	Query        string   // query=: case-insensitive match on name, or exact id/code
-	Paging       bool     // default true
+	Paging       bool     // true (ParseListParams default) = pages with a pager; false = every object
 	Page         int      // 1-based, default 1
 	PageSize     int      // default 50
 	Defaults     string   // "INCLUDE" (default) or "EXCLUDE"

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // readStore holds 5 data elements, 2 groups, 1 data set and 3 org units.
@@ -359,5 +360,69 @@ func TestExportImportRoundTrip(t *testing.T) {
 	created, _ := dst.Get("dataElements", "deRead00003", "created", "")
 	if created["created"] != "2020-04-01T00:00:00.000" {
 		t.Errorf("created not kept: %v", created["created"])
+	}
+}
+
+func TestEventReportsAreEventVisualizations(t *testing.T) {
+	t.Parallel()
+	body := `{"programs":[{"id":"progEvRep01","name":"P","shortName":"P","programType":"WITHOUT_REGISTRATION"}],
+	 "eventReports":[{"id":"evReport001","name":"R","dataType":"AGGREGATED_VALUES","program":{"id":"progEvRep01"}}]}`
+	for _, tt := range []struct {
+		version string
+		mirror  bool
+	}{{"2.37", false}, {"2.38", true}, {"2.42", true}} {
+		t.Run(tt.version, func(t *testing.T) {
+			t.Parallel()
+			s := newStore(t, tt.version)
+			if rep := importJSON(t, s, []byte(body)); rep.Status != StatusOK {
+				t.Fatal(errorSummary(rep))
+			}
+			if got := s.Exists("eventVisualizations", "evReport001"); got != tt.mirror {
+				t.Fatalf("event visualization mirror = %v", got)
+			}
+			if tt.mirror {
+				ev := get(t, s, "eventVisualizations", "evReport001", "type,name,program")
+				if ev["type"] != "PIVOT_TABLE" || ev["name"] != "R" || refID(ev["program"]) != "progEvRep01" {
+					t.Errorf("mirror %v", ev)
+				}
+				if _, err := s.DeleteObject("eventReports", "evReport001", DefaultImportParams()); err != nil {
+					t.Fatal(err)
+				}
+				if s.Exists("eventVisualizations", "evReport001") {
+					t.Error("mirror survives the deletion")
+				}
+			}
+		})
+	}
+}
+
+func TestDatesInServerTimeZone(t *testing.T) {
+	t.Parallel()
+	eat := time.FixedZone("EAT", 3*3600)
+	s, err := New(Options{Profile: readStore(t, "2.42").Profile(), Clock: fixedClock(), Location: eat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	importJSON(t, s, []byte(`{"constants":[{"id":"constZone01","name":"Z","shortName":"Z","value":2}]}`))
+	o := get(t, s, "constants", "constZone01", "lastUpdated")
+	if lu := str(o["lastUpdated"]); !strings.HasPrefix(lu, "2024-03-01T13:00:") || strings.ContainsAny(lu[10:], "Z+") {
+		t.Fatalf("lastUpdated %q: want server-local time without offset", lu)
+	}
+	for _, tt := range []struct {
+		filter string
+		want   int
+	}{
+		{"lastUpdated:ge:2024-03-01T10:00:00Z", 1},
+		{"lastUpdated:ge:2024-03-01T10:30:00.000Z", 0},
+		{"lastUpdated:ge:2024-03-01T12:59:00", 1},
+		{"lastUpdated:lt:2024-03-01T13:00:00", 0},
+	} {
+		res, err := s.List("constants", ListParams{Filters: []string{tt.filter}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Objects) != tt.want {
+			t.Errorf("%s: %d objects, want %d", tt.filter, len(res.Objects), tt.want)
+		}
 	}
 }

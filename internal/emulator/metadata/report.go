@@ -1,6 +1,7 @@
 package metadata
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -74,6 +75,44 @@ type ImportReport struct {
 	Status       string        `json:"status"`
 	Stats        Stats         `json:"stats"`
 	TypeReports  []TypeReport  `json:"typeReports"`
+
+	// omitEmptyArrays reproduces ≤2.34, whose render service disabled
+	// WRITE_EMPTY_JSON_ARRAYS: empty typeReports/objectReports/errorReports
+	// are left out of the plain report.
+	omitEmptyArrays bool
+}
+
+// MarshalJSON writes the report as the store's DHIS2 version does.
+func (r ImportReport) MarshalJSON() ([]byte, error) {
+	type plain ImportReport
+	b, err := marshalJSON(plain(r))
+	if err != nil || !r.omitEmptyArrays {
+		return b, err
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return nil, err
+	}
+	return marshalJSON(pruneEmptyArrays(v))
+}
+
+// pruneEmptyArrays drops members whose value is an empty array.
+func pruneEmptyArrays(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, val := range x {
+			if l, ok := val.([]any); ok && len(l) == 0 {
+				delete(x, k)
+				continue
+			}
+			x[k] = pruneEmptyArrays(val)
+		}
+	case []any:
+		for i := range x {
+			x[i] = pruneEmptyArrays(x[i])
+		}
+	}
+	return v
 }
 
 // ImportReportResponse is the "response" member of the WebMessage that wraps

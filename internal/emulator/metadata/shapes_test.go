@@ -2,6 +2,7 @@ package metadata
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -278,5 +279,18 @@ func TestUnknownPropertiesIgnored(t *testing.T) {
 	b, _ := json.Marshal(o)
 	if len(b) == 0 {
 		t.Fatal("empty")
+	}
+}
+
+func TestNestedPasswordRules(t *testing.T) {
+	t.Parallel()
+	s := newStore(t, "2.37")
+	body := `{"users":[{"id":"userWeakPw1","firstName":"W","surname":"P","userCredentials":{"username":"weak","password":"short","userRoles":[{"id":"yrB6vc5Ip3r"}]}}]}`
+	rep := importJSON(t, s, []byte(body))
+	if codes := rep.ErrorCodes(); len(codes) != 1 || codes[0] != "E4005" {
+		t.Fatalf("codes %v", codes)
+	}
+	if strings.Contains(errorSummary(rep), "short") {
+		t.Error("the password is echoed in the error")
 	}
 }

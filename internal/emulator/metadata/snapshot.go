@@ -136,8 +136,10 @@ func marshalJSON(v any) ([]byte, error) {
 	return b, nil
 }
 
+// jsonBuffer is a minimal growing byte buffer for marshalJSON.
 type jsonBuffer struct{ b []byte }
 
+// Write appends p.
 func (j *jsonBuffer) Write(p []byte) (int, error) {
 	j.b = append(j.b, p...)
 	return len(p), nil
