@@ -105,6 +105,20 @@ type Profile struct {
 	CustomIcons      bool // POST /api/icons (2.41+)
 	DataStoreQueries bool // dataStore fields/filter query API and per-key sharing (2.38+)
 	GistAPI          bool // /api/<type>/gist (2.36+)
+
+	// System resources (settings, dataStore, files, apps, icons).
+	DataStoreMessagesV2  bool // 2.37+: "Key created: 'k'", 409 "Key 'k' already exists in namespace 'ns'", 404 "Namespace not found: 'x'"
+	DataStorePutCreates  bool // 2.38+: PUT of a missing dataStore key creates it (201) instead of 404
+	DataStoreProtections bool // 2.42+: GET /api/dataStore/protections
+	FeedbackErrorCodes   bool // 2.40+: 404/409 WebMessages of the dataStore, icons and settings carry errorCode E1005/E1004
+	SettingMissing404    bool // 2.41+: GET /api/systemSettings/{key} of an unknown or confidential key is 404, not {"key":""}
+	SettingsV2           bool // 2.42+: SystemSettingsController: unknown key 404 "Setting does not exist: k", confidential 403, bad value 400, empty value deletes
+	AvatarDomains        bool // 2.31+: MESSAGE_ATTACHMENT and USER_AVATAR file resource domains
+	FileResourceData     bool // 2.31+: GET /api/fileResources/{uid}/data and the domain upload parameter
+	FileDataOpenDomains  bool // 2.37+: /data serves every domain but DATA_VALUE and PUSH_ANALYSIS (before: DOCUMENT and USER_AVATAR only)
+	FileBlocklist        bool // 2.32+: blocked content types and extensions rejected (E6101)
+	FileSizeLimit        bool // 2.40+: uploads above max.file_upload_size (10,000,000 bytes) rejected
+	FileAssignedField    bool // 2.41+: file resources serialise "assigned"
 }
 
 // Supported range of the emulator.
@@ -154,6 +168,19 @@ func For(v dhis2.Version) (Profile, error) {
 		CustomIcons:      m >= 41,
 		DataStoreQueries: m >= 38,
 		GistAPI:          m >= 36,
+
+		DataStoreMessagesV2:  m >= 37,
+		DataStorePutCreates:  m >= 38,
+		DataStoreProtections: m >= 42,
+		FeedbackErrorCodes:   m >= 40,
+		SettingMissing404:    m >= 41,
+		SettingsV2:           m >= 42,
+		AvatarDomains:        m >= 31,
+		FileResourceData:     m >= 31,
+		FileDataOpenDomains:  m >= 37,
+		FileBlocklist:        m >= 32,
+		FileSizeLimit:        m >= 40,
+		FileAssignedField:    m >= 41,
 	}
 	if m >= 38 && m <= 41 {
 		p.PlainBelowAPI = 38

@@ -1,0 +1,236 @@
+package system
+
+// settingKind is the Java type of a system setting, which decides how a
+// posted string value is converted and how the value is serialised.
+type settingKind uint8
+
+// Setting kinds.
+const (
+	kindString settingKind = iota
+	kindBool
+	kindInt
+	kindDouble
+	kindDate
+	kindLocale
+	kindEnum
+)
+
+// settingFlag marks confidential and translatable settings.
+type settingFlag uint8
+
+// Setting flags.
+const (
+	confidential settingFlag = 1 << iota // never returned by GET /api/systemSettings
+	translatable                         // accepts ?locale= translations
+)
+
+// epoch is the default of the date-valued state settings (new Date(0)).
+const epoch = 0
+
+// settingDef describes one system setting key: its kind, its default up
+// to 2.41 (def; nil when DHIS2 has none, so the key is left out of GET
+// /api/systemSettings until it is set), its 2.42 default (def42, every
+// 2.42 key has one) and the minor versions that know it (until 0 = still
+// present in 2.42).
+type settingDef struct {
+	key          string
+	kind         settingKind
+	def, def42   any
+	since, until int
+	flags        settingFlag
+}
+
+// settingDefs is the table of setting keys of DHIS2 2.30 to 2.42, built
+// from SettingKey (2.30–2.41) and SystemSettings (2.42): names, kinds,
+// defaults and the versions that have them.
+var settingDefs = []settingDef{
+	{"accountExpiresInDays", kindInt, 7, 7, 37, 0, 0},
+	{"accountExpiryAlert", kindBool, false, false, 37, 0, 0},
+	{"analyticsFinancialYearStart", kindEnum, "FINANCIAL_YEAR_OCTOBER", "FINANCIAL_YEAR_OCTOBER", 30, 0, 0},
+	{"applicationTitle", kindString, "DHIS 2", "DHIS 2", 30, 0, translatable},
+	{"appStoreIndexUrl", kindString, "https://s3-eu-west-1.amazonaws.com/dhis2-appstore/appstore.json", nil, 30, 31, 0},
+	{"appStoreUrl", kindString, "https://www.dhis2.org/appstore", nil, 30, 33, 0},
+	{"autoVerifyInvitedUserEmail", kindBool, nil, true, 42, 0, 0},
+	{"credentialsExpires", kindInt, 0, 0, 30, 0, 0},
+	{"credentialsExpiresReminderInDays", kindInt, 28, 28, 39, 0, 0},
+	{"credentialsExpiryAlert", kindBool, false, false, 30, 0, 0},
+	{"deviceEnrollmentAllowedUserGroups", kindString, nil, "", 42, 0, 0},
+	{"deviceEnrollmentIATTtlSeconds", kindInt, nil, 60, 42, 0, 0},
+	{"deviceEnrollmentRedirectAllowlist", kindString, nil, "dhis2oauth://oauth", 42, 0, 0},
+	{"enforceVerifiedEmail", kindBool, nil, false, 42, 0, 0},
+	{"experimentalAnalyticsSqlEngineEnabled", kindBool, nil, false, 42, 0, 0},
+	{"factorDeviation", kindDouble, 2.0, 2.0, 30, 0, 0},
+	{"globalShellAppName", kindString, "global-app-shell", "global-shell", 41, 0, 0},
+	{"globalShellEnabled", kindBool, nil, true, 42, 0, 0},
+	{"googleAnalyticsUA", kindString, nil, "", 30, 0, 0},
+	{"helpPageLink", kindString, "https://dhis2.github.io/dhis2-docs/master/en/user/html/dhis2_user_manual_en.html", "https://dhis2.github.io/dhis2-docs/master/en/user/html/dhis2_user_manual_en.html", 30, 0, 0},
+	{"jobsCleanupAfterMinutes", kindInt, 1440, 1440, 41, 0, 0},
+	{"jobsLogDebugBelowSeconds", kindInt, 180, 180, 41, 0, 0},
+	{"jobsMaxCronDelayHours", kindInt, 2, 2, 41, 0, 0},
+	{"jobsRescheduleAfterMinutes", kindInt, 10, 10, 41, 0, 0},
+	{"keyAcceptanceRequiredForApproval", kindBool, false, false, 30, 0, 0},
+	{"keyAccountRecovery", kindBool, false, false, 30, 0, 0},
+	{"keyAllowObjectAssignment", kindBool, false, false, 30, 0, 0},
+	{"keyAnalysisDigitGroupSeparator", kindEnum, "SPACE", "SPACE", 30, 0, 0},
+	{"keyAnalysisDisplayProperty", kindEnum, "NAME", "NAME", 30, 0, 0},
+	{"keyAnalysisRelativePeriod", kindEnum, "LAST_12_MONTHS", "LAST_12_MONTHS", 30, 0, 0},
+	{"keyAnalyticsCacheProgressiveTtlFactor", kindInt, 160, 160, 34, 0, 0},
+	{"keyAnalyticsCacheTtlMode", kindEnum, "FIXED", "FIXED", 34, 0, 0},
+	{"keyAnalyticsDownloadCombinationLimit", kindInt, 20000, 20000, 39, 0, 0},
+	{"keyAnalyticsMaintenanceMode", kindBool, false, nil, 30, 39, 0},
+	{"keyAnalyticsMaxLimit", kindInt, 100000, 100000, 30, 0, 0},
+	{"keyAnalyticsPeriodYearsOffset", kindInt, -1, -1, 38, 0, 0},
+	{"keyApplicationFooter", kindString, nil, "", 30, 0, translatable},
+	{"keyApplicationIntro", kindString, nil, "", 30, 0, translatable},
+	{"keyApplicationNotification", kindString, nil, "", 30, 0, translatable},
+	{"keyApplicationRightFooter", kindString, nil, "", 30, 0, translatable},
+	{"keyAppStoreApiUrl", kindString, "https://play.dhis2.org/appstore/api/apps", nil, 30, 33, 0},
+	{"keyAppStoreIndexUrl", kindString, "https://s3-eu-west-1.amazonaws.com/dhis2-appstore/appstore.json", nil, 32, 33, 0},
+	{"keyAppStoreUrl", kindString, "https://play.dhis2.org/appstore/", nil, 30, 33, 0},
+	{"keyAutoSaveCaseEntryForm", kindBool, false, nil, 30, 33, 0},
+	{"keyAutoSaveDataEntryForm", kindBool, false, nil, 30, 33, 0},
+	{"keyAutoSavetTrackedEntityForm", kindBool, false, nil, 30, 33, 0},
+	{"keyAzureMapsApiKey", kindString, "", "", 40, 0, 0},
+	{"keyBingMapsApiKey", kindString, "", "", 34, 0, 0},
+	{"keyCacheability", kindEnum, "PUBLIC", "PUBLIC", 30, 0, 0},
+	{"keyCacheAnalyticsDataYearThreshold", kindInt, 0, nil, 30, 33, 0},
+	{"keyCacheStrategy", kindEnum, "CACHE_1_MINUTE", "CACHE_1_MINUTE", 30, 0, 0},
+	{"keyCalendar", kindString, "iso8601", "iso8601", 30, 0, 0},
+	{"keyCanGrantOwnUserAuthorityGroups", kindBool, false, false, 30, 0, 0},
+	{"keyCountPassiveDashboardViewsInUsageAnalytics", kindBool, false, false, 36, 0, 0},
+	{"keyCurrentDomainType", kindString, nil, "", 30, 0, 0},
+	{"keyCustomCss", kindString, nil, "", 30, 0, 0},
+	{"keyCustomJs", kindString, nil, "", 30, 0, 0},
+	{"keyCustomLoginPageLogo", kindBool, false, false, 30, 0, 0},
+	{"keyCustomTopMenuLogo", kindBool, false, false, 30, 0, 0},
+	{"keyDashboardContextMenuItemOpenInRelevantApp", kindBool, true, true, 36, 0, 0},
+	{"keyDashboardContextMenuItemShowInterpretationsAndDetails", kindBool, true, true, 36, 0, 0},
+	{"keyDashboardContextMenuItemSwitchViewType", kindBool, true, true, 36, 0, 0},
+	{"keyDashboardContextMenuItemViewFullscreen", kindBool, true, true, 36, 0, 0},
+	{"keyDatabaseServerCpus", kindInt, 0, 0, 30, 0, 0},
+	{"keyDataImportRequireAttributeOptionCombo", kindBool, false, false, 30, 0, 0},
+	{"keyDataImportRequireCategoryOptionCombo", kindBool, false, false, 30, 0, 0},
+	{"keyDataImportStrictAttributeOptionCombos", kindBool, false, false, 30, 0, 0},
+	{"keyDataImportStrictCategoryOptionCombos", kindBool, false, false, 30, 0, 0},
+	{"keyDataImportStrictDataElements", kindBool, false, false, 31, 0, 0},
+	{"keyDataImportStrictDataSetApproval", kindBool, true, true, 39, 0, 0},
+	{"keyDataImportStrictDataSetInputPeriods", kindBool, true, true, 39, 0, 0},
+	{"keyDataImportStrictDataSetLocking", kindBool, true, true, 39, 0, 0},
+	{"keyDataImportStrictOrganisationUnits", kindBool, false, false, 30, 0, 0},
+	{"keyDataImportStrictPeriods", kindBool, false, false, 30, 0, 0},
+	{"keyDataQualityMaxLimit", kindInt, 500, 500, 41, 0, 0},
+	{"keyDateFormat", kindString, "yyyy-MM-dd", "yyyy-MM-dd", 30, 0, 0},
+	{"keyDbLocale", kindLocale, nil, "en", 30, 0, 0},
+	{"keyDefaultBaseMap", kindString, nil, "", 38, 0, 0},
+	{"keyEmailHostName", kindString, nil, "", 30, 0, 0},
+	{"keyEmailPassword", kindString, "", "", 30, 0, confidential},
+	{"keyEmailPort", kindInt, 587, 587, 30, 0, 0},
+	{"keyEmailSender", kindString, "", "", 30, 0, 0},
+	{"keyEmailTls", kindBool, true, true, 30, 0, 0},
+	{"keyEmailUsername", kindString, nil, "", 30, 0, 0},
+	{"keyEmbeddedDashboardsEnabled", kindBool, nil, false, 42, 0, 0},
+	{"keyFileResourceRetentionStrategy", kindEnum, "NONE", "NONE", 30, 0, 0},
+	{"keyFlag", kindString, "dhis2", "dhis2", 30, 0, 0},
+	{"keyFlagImage", kindString, nil, "", 30, 0, 0},
+	{"keyGatherAnalyticalObjectStatisticsInDashboardViews", kindBool, false, false, 36, 0, 0},
+	{"keyGoogleCloudApiKey", kindString, "AIzaSyDWyCSemDgAxocSL7j9Dy4mi93xTTcPEek", nil, 30, 33, 0},
+	{"keyGoogleMapsApiKey", kindString, "", "", 30, 0, 0},
+	{"keyHideBiMonthlyPeriods", kindBool, false, false, 32, 0, 0},
+	{"keyHideBiWeeklyPeriods", kindBool, false, false, 37, 0, 0},
+	{"keyHideDailyPeriods", kindBool, false, false, 32, 0, 0},
+	{"keyHideMonthlyPeriods", kindBool, false, false, 32, 0, 0},
+	{"keyHideWeeklyPeriods", kindBool, false, false, 32, 0, 0},
+	{"keyHtmlPushAnalyticsUrl", kindString, "", "", 41, 0, 0},
+	{"keyIgnoreAnalyticsApprovalYearThreshold", kindInt, -1, -1, 30, 0, 0},
+	{"keyIncludeZeroValuesInAnalytics", kindBool, false, false, 36, 0, 0},
+	{"keyInstanceBaseUrl", kindString, nil, nil, 30, 31, 0},
+	{"keyLastCompleteDataSetRegistrationSyncSuccess", kindDate, epoch, epoch, 32, 0, 0},
+	{"keyLastMetaDataSyncSuccess", kindDate, nil, epoch, 30, 0, 0},
+	{"keyLastMonitoringRun", kindDate, nil, epoch, 30, 0, 0},
+	{"keyLastSuccessfulAnalyticsTablesRuntime", kindString, nil, "", 30, 0, 0},
+	{"keyLastSuccessfulAnalyticsTablesUpdate", kindDate, nil, epoch, 30, 0, 0},
+	{"keyLastSuccessfulDataSynch", kindDate, epoch, epoch, 30, 0, 0},
+	{"keyLastSuccessfulEventsDataSynch", kindDate, epoch, epoch, 30, 0, 0},
+	{"keyLastSuccessfulLatestAnalyticsPartitionRuntime", kindString, nil, "", 33, 0, 0},
+	{"keyLastSuccessfulLatestAnalyticsPartitionUpdate", kindDate, nil, epoch, 33, 0, 0},
+	{"keyLastSuccessfulMonitoring", kindDate, nil, epoch, 31, 0, 0},
+	{"keyLastSuccessfulResourceTablesUpdate", kindDate, nil, epoch, 30, 0, 0},
+	{"keyLastSuccessfulScheduledDataSetNotifications", kindDate, nil, epoch, 30, 0, 0},
+	{"keyLastSuccessfulScheduledProgramNotifications", kindDate, nil, epoch, 30, 0, 0},
+	{"keyLastSuccessfulSystemMonitoringPush", kindDate, nil, epoch, 30, 0, 0},
+	{"keyLockMultipleFailedLogins", kindBool, false, false, 30, 0, 0},
+	{"keyLoggingConsole", kindBool, true, nil, 31, 33, 0},
+	{"keyLoggingConsoleFormat", kindString, "TEXT", nil, 31, 33, 0},
+	{"keyLoggingConsoleLevel", kindString, "INFO", nil, 31, 33, 0},
+	{"keyLoggingFile", kindBool, false, nil, 31, 33, 0},
+	{"keyLoggingFileFormat", kindString, "JSON", nil, 31, 33, 0},
+	{"keyLoggingFileLevel", kindString, "INFO", nil, 31, 33, 0},
+	{"keyLoggingFileName", kindString, "dhis2.log", nil, 31, 33, 0},
+	{"keyLoggingFormat", kindString, "TEXT", nil, 31, 33, 0},
+	{"keyLoggingKafka", kindBool, false, nil, 31, 31, 0},
+	{"keyLoggingKafkaFormat", kindString, "JSON", nil, 31, 31, 0},
+	{"keyLoggingKafkaLevel", kindString, "INFO", nil, 31, 31, 0},
+	{"keyLoggingKafkaTopic", kindString, "dhis2-log", nil, 31, 31, 0},
+	{"keyLoggingLevel", kindString, "INFO", nil, 31, 33, 0},
+	{"keyMapzenSearchApiKey", kindString, "search-Se1CFzK", nil, 30, 30, 0},
+	{"keyMessageEmailNotification", kindBool, false, nil, 30, 30, 0},
+	{"keyMessageSmsNotification", kindBool, false, nil, 30, 30, 0},
+	{"keyMetadataFailedVersion", kindString, nil, "", 30, 0, 0},
+	{"keyMetadataLastFailedTime", kindDate, nil, epoch, 30, 0, 0},
+	{"keyMetaDataRepoUrl", kindString, "https://raw.githubusercontent.com/dhis2/dhis2-metadata-repo/master/repo/221/index.json", "https://raw.githubusercontent.com/dhis2/dhis2-metadata-repo/master/repo/221/index.json", 30, 0, 0},
+	{"keyMobileApplicationNotification", kindString, nil, nil, 40, 40, 0},
+	{"keyNextAnalyticsTableUpdate", kindDate, nil, epoch, 34, 0, 0},
+	{"keyOpenIdProvider", kindString, nil, nil, 30, 34, 0},
+	{"keyOpenIdProviderLabel", kindString, nil, nil, 30, 34, 0},
+	{"keyParallelJobsInAnalyticsTableExport", kindInt, -1, -1, 38, 0, 0},
+	{"keyRemoteInstancePassword", kindString, "", "", 30, 0, confidential},
+	{"keyRemoteInstanceUrl", kindString, "", "", 30, 0, 0},
+	{"keyRemoteInstanceUsername", kindString, "", "", 30, 0, 0},
+	{"keyRemoteMetadataVersion", kindString, nil, "", 30, 0, 0},
+	{"keyRequireAddToView", kindBool, false, false, 30, 0, 0},
+	{"keyRespectMetaDataStartEndDatesInAnalyticsTableExport", kindBool, false, false, 30, 0, 0},
+	{"keySchedTasks", kindString, nil, nil, 31, 33, 0},
+	{"keySelfRegistrationNoRecaptcha", kindBool, false, false, 30, 0, 0},
+	{"keySkipDataTypeValidationInAnalyticsTableExport", kindBool, false, false, 30, 0, 0},
+	{"keySkipZeroValuesInAnalyticsTableExport", kindBool, true, nil, 30, 35, 0},
+	{"keySmsMaxLength", kindInt, 1071, 1071, 36, 0, 0},
+	{"keySqlViewMaxLimit", kindInt, -1, -1, 31, 0, 0},
+	{"keyStopMetadataSync", kindBool, false, false, 30, 0, 0},
+	{"keyStyle", kindString, "light_blue/light_blue.css", "light_blue/light_blue.css", 30, 0, 0},
+	{"keySystemMetadataVersion", kindString, nil, "", 30, 0, 0},
+	{"keySystemNotificationsEmail", kindString, nil, "", 30, 0, 0},
+	{"KeyTrackedEntityInstanceMaxLimit", kindInt, 50000, nil, 39, 41, 0},
+	{"KeyTrackedEntityMaxLimit", kindInt, 50000, 50000, 41, 0, 0},
+	{"keyTrackerDashboardLayout", kindString, nil, "", 30, 0, 0},
+	{"keyUiLocale", kindLocale, "en", "en", 30, 0, 0},
+	{"keyUseCustomLogoBanner", kindBool, false, false, 30, 0, 0},
+	{"keyUseCustomLogoFront", kindBool, false, false, 30, 0, 0},
+	{"keyVersionEnabled", kindBool, false, false, 30, 0, 0},
+	{"lastSuccessfulDataStatistics", kindDate, nil, epoch, 31, 0, 0},
+	{"loginPageLayout", kindString, "DEFAULT", "DEFAULT", 41, 0, 0},
+	{"loginPageTemplate", kindString, nil, "", 41, 0, 0},
+	{"loginPopup", kindString, "", "", 41, 0, translatable},
+	{"maxPasswordLength", kindInt, 72, 72, 30, 0, 0},
+	{"minPasswordLength", kindInt, 8, 8, 30, 0, 0},
+	{"multiOrganisationUnitForms", kindBool, false, false, 30, 0, 0},
+	{"notifierCleanAfterIdleTime", kindInt, 60000, 600000, 40, 0, 0},
+	{"notifierGistOverview", kindBool, true, true, 40, 0, 0},
+	{"notifierLogLevel", kindEnum, "DEBUG", "DEBUG", 40, 0, 0},
+	{"notifierMaxAgeDays", kindInt, 7, 7, 40, 0, 0},
+	{"notifierMaxJobsPerType", kindInt, 500, 500, 40, 0, 0},
+	{"notifierMaxMessagesPerJob", kindInt, 500, 500, 40, 0, 0},
+	{"orgUnitCentroidsInEventsAnalytics", kindBool, false, false, 40, 0, 0},
+	{"phoneNumberAreaCode", kindString, nil, "", 30, 0, 0},
+	{"recaptchaSecret", kindString, "", "", 30, 0, confidential},
+	{"recaptchaSite", kindString, "6LcVwT0UAAAAAAkO_EGPiYOiymIszZUeHfqWIYX5", "6LcVwT0UAAAAAAkO_EGPiYOiymIszZUeHfqWIYX5", 30, 0, confidential},
+	{"ruleEngineAssignOverwrite", kindBool, false, false, 36, 0, 0},
+	{"startModule", kindString, "dhis-web-dashboard", "dashboard", 30, 0, 0},
+	{"startModuleEnableLightweight", kindBool, false, false, 37, 0, 0},
+	{"syncDataValuesPageSize", kindInt, 10000, nil, 30, 32, 0},
+	{"syncDelayBetweenRemoteServerAvailabilityCheckAttempts", kindInt, 500, 500, 30, 0, 0},
+	{"syncEventsPageSize", kindInt, 60, nil, 30, 32, 0},
+	{"syncMaxAttempts", kindInt, 3, 3, 30, 0, 0},
+	{"syncMaxRemoteServerAvailabilityCheckAttempts", kindInt, 3, 3, 30, 0, 0},
+	{"syncSkipSyncForDataChangedBefore", kindDate, epoch, epoch, 30, 0, 0},
+	{"syncTrackerPageSize", kindInt, 20, nil, 30, 32, 0},
+}
