@@ -69,6 +69,7 @@ type syncFlags struct {
 	maxDeletePercent       float64
 	types, objects         string
 	orgUnit                string
+	system                 systemFlags
 }
 
 func runSync(ctx context.Context, env *Env, args []string) int {
@@ -88,6 +89,7 @@ func runSync(ctx context.Context, env *Env, args []string) int {
 	fs.StringVar(&f.types, "types", "", "only these plural `types` (comma-separated, e.g. dataSets,programs) and what they depend on")
 	fs.StringVar(&f.objects, "objects", "", "only these `objects` (type:uid,…) and what they depend on")
 	fs.StringVar(&f.orgUnit, "org-unit", "", "only the org unit subtree under this `uid` and the objects assigned to it")
+	f.system.register(fs)
 	if code := parseFlags(fs, env, args); code >= 0 {
 		return code
 	}
@@ -115,6 +117,9 @@ func (f *syncFlags) options(fs *flag.FlagSet) (syncer.Options, error) {
 		return o, err
 	}
 	if o.Users, err = syncer.ParseUsersPolicy(f.users); err != nil {
+		return o, err
+	}
+	if o.System, err = f.system.options(); err != nil {
 		return o, err
 	}
 	if f.objects != "" {

@@ -38,12 +38,18 @@ Examples:
 
 func runVerify(ctx context.Context, env *Env, args []string) int {
 	var f pairFlags
+	var sf systemFlags
 	fs := newFlagSet(env, "verify", verifyHelp)
 	f.register(fs)
+	sf.register(fs)
 	if code := parseFlags(fs, env, args); code >= 0 {
 		return code
 	}
-	if err := f.check(fs); err != nil {
+	sys, err := sf.options()
+	if err == nil {
+		err = f.check(fs)
+	}
+	if err != nil {
 		fmt.Fprintf(env.Stderr, "d2sync verify: %v\n", err)
 		return ExitUsage
 	}
@@ -52,5 +58,5 @@ func runVerify(ctx context.Context, env *Env, args []string) int {
 		return failOpen(env, "verify", err)
 	}
 	defer pe.close()
-	return runPair(ctx, env, pe, &f, syncer.Options{Scopes: f.scopes()}, true)
+	return runPair(ctx, env, pe, &f, syncer.Options{Scopes: f.scopes(), System: sys}, true)
 }

@@ -107,28 +107,43 @@ func (fc *fileCopier) request() {
 	fc.mu.Unlock()
 }
 
-// copy makes sure the destination holds the source file resource uid.
-// hint is a destination file resource UID that may already hold the same
-// content (e.g. the url of the destination's copy of a document), "" when
-// unknown. Calls for the same UID in one run are answered once.
-func (fc *fileCopier) copy(ctx context.Context, uid, domain, hint string) (fileCopy, error) {
+// fileSpec names a source file resource to copy.
+type fileSpec struct {
+	UID    string // source file resource UID
+	Domain string // DATA_VALUE, DOCUMENT, ORG_UNIT, USER_AVATAR, ICON …
+	// Hint is a destination file resource UID that may already hold the
+	// same content (e.g. the url of the destination's copy of a document),
+	// "" when unknown.
+	Hint string
+	// DataPath is where the source serves the content; default
+	// fileResources/{uid}/data. DHIS2 serves DATA_VALUE files only through
+	// dataValues/files?de=&pe=&ou=&co=, and documents through
+	// documents/{id}/data in every version (fileResources/{uid}/data
+	// exists from 2.31, for most domains from 2.37).
+	DataPath string
+}
+
+// copy makes sure the destination holds the source file resource. Calls
+// for the same UID in one run are answered once.
+func (fc *fileCopier) copy(ctx context.Context, spec fileSpec) (fileCopy, error) {
 	fc.mu.Lock()
-	if c, ok := fc.done[uid]; ok {
+	if c, ok := fc.done[spec.UID]; ok {
 		fc.mu.Unlock()
 		return c, nil
 	}
 	fc.mu.Unlock()
-	c, err := fc.copyOnce(ctx, uid, domain, hint)
+	c, err := fc.copyOnce(ctx, spec)
 	if err != nil {
-		return c, fmt.Errorf("file resource %s: %w", uid, err)
+		return c, fmt.Errorf("file resource %s: %w", spec.UID, err)
 	}
 	fc.mu.Lock()
-	fc.done[uid] = c
+	fc.done[spec.UID] = c
 	fc.mu.Unlock()
 	return c, nil
 }
 
-func (fc *fileCopier) copyOnce(ctx context.Context, uid, domain, hint string) (fileCopy, error) {
+func (fc *fileCopier) copyOnce(ctx context.Context, spec fileSpec) (fileCopy, error) {
+	uid, domain, hint := spec.UID, spec.Domain, spec.Hint
 	c := fileCopy{SrcUID: uid, Domain: domain}
 	if since, ok := fileDomainSince[domain]; ok && !fc.r.Dest.Version().AtLeast(since) {
 		return c, fmt.Errorf("the destination's DHIS2 %s has no %s file domain (added in 2.%d)", fc.r.Dest.Info.VersionString, domain, since)
@@ -143,7 +158,7 @@ func (fc *fileCopier) copyOnce(ctx context.Context, uid, domain, hint string) (f
 		return c, err
 	}
 	if !fc.r.Opts.DryRun && !fc.r.VerifyOnly {
-		c.DstUID, err = fc.upload(ctx, uid, domain, meta)
+		c.DstUID, err = fc.upload(ctx, spec, meta)
 		c.Uploaded = err == nil
 		return c, err
 	}
@@ -205,9 +220,14 @@ func (fc *fileCopier) existing(ctx context.Context, uid, hint string, meta *file
 
 // upload downloads the source content, checks it against the source MD5,
 // uploads it (with the source UID on 2.39+) and waits until it is STORED.
-func (fc *fileCopier) upload(ctx context.Context, uid, domain string, meta *fileMeta) (string, error) {
+func (fc *fileCopier) upload(ctx context.Context, spec fileSpec, meta *fileMeta) (string, error) {
+	uid, domain := spec.UID, spec.Domain
+	dataPath := spec.DataPath
+	if dataPath == "" {
+		dataPath = "fileResources/" + url.PathEscape(uid) + "/data"
+	}
 	fc.request()
-	f, err := fc.r.Source.Client.Download(ctx, "fileResources/"+url.PathEscape(uid)+"/data", nil, maxFileBytes)
+	f, err := fc.r.Source.Client.Download(ctx, dataPath, nil, maxFileBytes)
 	if err != nil {
 		return "", fmt.Errorf("source: %w", err)
 	}

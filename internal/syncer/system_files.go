@@ -27,6 +27,16 @@ type fileRef struct {
 	Hint      string // the destination object's current reference, if any
 }
 
+// spec is the copy request of a referenced file: documents are read
+// through documents/{id}/data, which every version serves.
+func (r fileRef) spec() fileSpec {
+	sp := fileSpec{UID: r.UID, Domain: r.Domain, Hint: r.Hint}
+	if r.OwnerType == "documents" {
+		sp.DataPath = "documents/" + url.PathEscape(r.OwnerID) + "/data"
+	}
+	return sp
+}
+
 // ownerRef is what listOwners reads: an object and its file reference.
 type ownerRef struct {
 	ID, Name, File string
@@ -144,7 +154,7 @@ func (s *sysRun) prepareFiles(ctx context.Context) error {
 	g.SetLimit(fileConcurrency)
 	for _, ref := range refs {
 		g.Go(func() error {
-			c, err := fc.copy(gctx, ref.UID, ref.Domain, ref.Hint)
+			c, err := fc.copy(gctx, ref.spec())
 			if err != nil {
 				if gctx.Err() != nil {
 					return err

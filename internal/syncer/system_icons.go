@@ -100,7 +100,7 @@ func (s *sysRun) syncIcon(ctx context.Context, fc *fileCopier, src, dst *icon) e
 	if dst != nil {
 		hint = dst.fileUID()
 	}
-	c, err := fc.copy(ctx, src.fileUID(), "ICON", hint)
+	c, err := fc.copy(ctx, fileSpec{UID: src.fileUID(), Domain: "ICON", Hint: hint})
 	if err != nil {
 		s.fail(partIcons, src.Key, "", errorCode(err), err.Error())
 		return ctx.Err()
