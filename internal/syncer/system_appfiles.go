@@ -50,8 +50,10 @@ func fileRefs(name string, data []byte) []string {
 	}
 	dir := path.Dir(name)
 	var out []string
+	seen := map[string]bool{}
 	for _, r := range raw {
-		if p, ok := resolveAppRef(dir, r); ok {
+		if p, ok := resolveAppRef(dir, r); ok && !seen[p] {
+			seen[p] = true
 			out = append(out, p)
 		}
 	}

@@ -68,7 +68,7 @@ func compareVersions(a, b string) int {
 	}
 	x, y := split(a), split(b)
 	for i := 0; i < max(len(x), len(y)); i++ {
-		var p, q string
+		p, q := "0", "0"
 		if i < len(x) {
 			p = x[i]
 		}
