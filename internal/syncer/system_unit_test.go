@@ -105,7 +105,7 @@ func TestDataStoreMerge(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name, dst, src, want string
-		covers             bool
+		covers               bool
 	}{
 		{"objects", `{"a":1,"b":2}`, `{"b":3,"c":4}`, `{"a":1,"b":3,"c":4}`, false},
 		{"source not an object", `{"a":1}`, `[1,2]`, `[1,2]`, false},
