@@ -93,7 +93,7 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 }
 
 // demoScope is what the demo replicates by default.
-const demoScope = "metadata,system"
+const demoScope = syncer.ScopeAll
 
 // demoInstance is one running emulator of the demo.
 type demoInstance struct {

@@ -25,6 +25,7 @@ type pairFlags struct {
 	allowInsecure bool
 	timeout       time.Duration
 	scope         string
+	data          dataFlags // sync_data.go
 	report        string
 	configFile    string
 	databaseURL   string
@@ -35,7 +36,8 @@ type pairFlags struct {
 func (f *pairFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.source, "source", "", "source DHIS2 base `URL` (with its context path, e.g. https://host/dhis)")
 	fs.StringVar(&f.dest, "dest", "", "destination DHIS2 base `URL`")
-	fs.StringVar(&f.scope, "scope", syncer.ScopeMetadata, "what to replicate: `metadata`, system or both (metadata,system)")
+	fs.StringVar(&f.scope, "scope", syncer.ScopeMetadata, "what to replicate, comma-separated: `metadata`, data, tracker, system, or all (metadata, data, tracker and system)")
+	f.data.register(fs)
 	fs.StringVar(&f.report, "report", "", "write the full report as JSON to this `file` (created 0600; it lists generated passwords)")
 	fs.BoolVar(&f.allowInsecure, "allow-insecure-http", false, "allow plain http:// to hosts other than this machine (test servers only)")
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up on a request after this `duration` without an answer")
@@ -54,9 +56,12 @@ func (f *pairFlags) check(fs *flag.FlagSet) error {
 		return errors.New("--source and --dest are both required, e.g. --source https://a.example.org --dest https://b.example.org")
 	}
 	for _, s := range strings.Split(f.scope, ",") {
-		if s = strings.TrimSpace(s); s != syncer.ScopeMetadata && s != syncer.ScopeSystem {
-			return fmt.Errorf("unknown --scope %q: the scopes are metadata and system", s)
+		if !syncer.ValidScope(s) {
+			return fmt.Errorf("unknown --scope %q: the scopes are metadata, data, tracker, system and all", s)
 		}
+	}
+	if err := f.data.check(); err != nil {
+		return err
 	}
 	return nil
 }

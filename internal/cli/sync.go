@@ -22,8 +22,22 @@ the last successful run (the source's clock, an inclusive bound and an
 overlap window), and propagate deletions under a max-delete guard.
 
 Usage:
-  d2sync sync --source URL --dest URL [--scope metadata] [--dry-run]
+  d2sync sync --source URL --dest URL [--scope metadata|data|tracker|all] [--dry-run]
               [--since TIME | --full] [--report FILE] [flags]
+
+Scopes (--scope, comma-separated, run in this order): metadata; data
+(aggregate data values, complete data set registrations, min-max values,
+lock exceptions, approvals where both sides allow); tracker (tracked
+entities, enrollments, events, relationships); all = the three. Data is
+read in streams (data set × org unit subtree), in chunks of about
+--chunk-values values: each chunk is compared with the destination's copy,
+only missing or changed values are sent, then the chunk is read back and
+verified, and only then is the stream's checkpoint committed. A run that
+stops (crash, kill -9, network loss) resumes at the last acknowledged chunk
+of each stream. Values deleted on the source are deleted on the
+destination only after a transfer without failures, under the max-delete
+guard. Data needs the metadata on the destination: use --scope
+metadata,data or all.
 
 Users: DHIS2 never exports passwords. With --users create-disabled (the
 default) users missing on the destination are created disabled with a
@@ -55,6 +69,8 @@ Examples:
   d2sync sync --source https://a.example.org --dest https://b.example.org --dry-run
   d2sync sync --source … --dest … --types dataSets,programs --users skip
   d2sync sync --source … --dest … --since 2026-01-01T00:00:00+00:00
+  d2sync sync --source … --dest … --scope all
+  d2sync sync --source … --dest … --scope data --data-sets BfMAe6Itzgt --org-units ImspTQPwCqd --start-date 2024-01-01 --end-date 2024-12-31
 `
 
 // syncFlags are the flags of d2sync sync beyond the shared ones.
@@ -162,6 +178,7 @@ func failOpen(env *Env, cmd string, err error) int {
 // runPair runs a sync (or a verify) and renders its report.
 func runPair(ctx context.Context, env *Env, pe *pairEnv, f *pairFlags, opts syncer.Options, verify bool) int {
 	opts.Source, opts.Dest, opts.State = pe.source, pe.dest, pe.state
+	f.data.apply(&opts)
 	trigger := "cli"
 	runID, err := pe.recordRun(ctx, f, opts.DryRun || verify, trigger)
 	if err != nil {

@@ -18,7 +18,12 @@ access, display names …). Differences that the conversion between the two
 DHIS2 versions explains are reported as "documented", not as errors.
 
 Usage:
-  d2sync verify --source URL --dest URL [--scope metadata] [--report FILE] [flags]
+  d2sync verify --source URL --dest URL [--scope metadata|data|tracker|all] [--report FILE] [flags]
+
+Data (--scope data) is compared per data set, period and org unit bucket
+(counts and a hash of the values) with a drill-down to each differing
+value; the data filters of sync (--data-sets, --org-units, --periods …)
+apply.
 
 Environment:
   D2SYNC_SOURCE_USERNAME, D2SYNC_SOURCE_PASSWORD or D2SYNC_SOURCE_TOKEN
@@ -34,6 +39,7 @@ Examples:
   D2SYNC_SOURCE_TOKEN=d2pat_… D2SYNC_DEST_TOKEN=d2pat_… \
       d2sync verify --source https://national.example.org --dest https://mirror.example.org
   d2sync verify --source … --dest … --report verify.json
+  d2sync verify --source … --dest … --scope data --data-sets BfMAe6Itzgt
 `
 
 func runVerify(ctx context.Context, env *Env, args []string) int {

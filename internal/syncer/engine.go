@@ -134,6 +134,9 @@ type Options struct {
 	Progress Progress
 	// Now is the local clock for report timestamps; default time.Now.
 	Now func() time.Time
+	// Data configures the data scope (data.go); Tracker the tracker scope.
+	Data    DataOptions
+	Tracker TrackerOptions
 	// System configures the system scope (system.go).
 	System SystemOptions
 }
@@ -142,6 +145,7 @@ func (o *Options) withDefaults() {
 	if len(o.Scopes) == 0 {
 		o.Scopes = []string{ScopeMetadata}
 	}
+	o.Scopes = expandScopes(o.Scopes)
 	if o.Overlap <= 0 {
 		o.Overlap = DefaultOverlap
 	}
@@ -196,13 +200,19 @@ func stageFor(scope string) Stage {
 	switch scope {
 	case ScopeMetadata:
 		return metadataStage{}
+	case ScopeData:
+		return dataStage{}
+	case ScopeTracker:
+		return trackerStage{}
 	case ScopeSystem:
 		return systemStage{}
 	}
 	return nil
 }
 
-func knownScopes() []string { return []string{ScopeMetadata, ScopeSystem} }
+func knownScopes() []string {
+	return []string{ScopeMetadata, ScopeData, ScopeTracker, ScopeSystem, ScopeAll}
+}
 
 // Run is the shared context of one run's stages.
 type Run struct {
@@ -216,6 +226,8 @@ type Run struct {
 	// Start is the source's server time when the run began: the next
 	// cursor once the run succeeded.
 	Start time.Time
+
+	memCheckpoints *MemoryState // checkpoints when State keeps none
 
 	sysOnce sync.Once
 	sys     *systemState // the system stage's state (system.go)

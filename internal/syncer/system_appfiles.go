@@ -231,7 +231,7 @@ func zipFiles(files map[string][]byte) ([]byte, int, error) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	size := 0
-	for _, name := range sortedKeys(files) {
+	for _, name := range keysOf(files) {
 		w, err := zw.Create(name)
 		if err != nil {
 			return nil, 0, fmt.Errorf("package the app: %w", err)

@@ -129,7 +129,7 @@ func (s *sysRun) syncApps(ctx context.Context) error {
 	}
 	s.request(2)
 	if !s.r.VerifyOnly {
-		for _, key := range sortedKeys(src) {
+		for _, key := range keysOf(src) {
 			s.syncApp(ctx, src[key], dst[key])
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -218,7 +218,7 @@ func (s *sysRun) installApp(ctx context.Context, a *app) (int, int, error) {
 // version.
 func verifyApps(src, dst map[string]*app) VerifyItem {
 	it := VerifyItem{Type: partApps}
-	for _, key := range sortedKeys(src) {
+	for _, key := range keysOf(src) {
 		a := src[key]
 		if a.Bundled || a.CoreApp {
 			continue

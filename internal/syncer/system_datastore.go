@@ -416,18 +416,18 @@ func legacySharing(sh *sharing) map[string]any {
 		obj["user"] = map[string]string{"id": sh.Owner}
 	}
 	ua := []map[string]string{}
-	for _, id := range sortedKeys(sh.Users) {
+	for _, id := range keysOf(sh.Users) {
 		ua = append(ua, map[string]string{"id": id, "access": sh.Users[id].Access})
 	}
 	ga := []map[string]string{}
-	for _, id := range sortedKeys(sh.UserGroups) {
+	for _, id := range keysOf(sh.UserGroups) {
 		ga = append(ga, map[string]string{"id": id, "access": sh.UserGroups[id].Access})
 	}
 	obj["userAccesses"], obj["userGroupAccesses"] = ua, ga
 	return obj
 }
 
-func sortedKeys[V any](m map[string]V) []string {
+func keysOf[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

@@ -33,7 +33,7 @@ func (s *sysRun) verifyDataStore(ctx context.Context, spaces []*dsNamespace) err
 }
 
 func (s *sysRun) verifyNamespace(ctx context.Context, n *dsNamespace, it, sh *VerifyItem) {
-	for _, k := range sortedKeys(n.src) {
+	for _, k := range keysOf(n.src) {
 		id := n.name + "/" + k
 		src, dst := n.src[k], n.dst[k]
 		it.Source++

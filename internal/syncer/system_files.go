@@ -218,7 +218,7 @@ func (s *sysRun) verifyFiles(ctx context.Context) error {
 		return fmt.Errorf("verification: %w", err)
 	}
 	var out []VerifyItem
-	for _, k := range sortedKeys(items) {
+	for _, k := range keysOf(items) {
 		out = append(out, *items[k])
 	}
 	s.verified(out...)

@@ -87,7 +87,7 @@ func (s *sysRun) syncIcons(ctx context.Context) error {
 	fc := s.r.fileCopier()
 	before := fc.requests()
 	defer func() { s.request(fc.requests() - before) }()
-	for _, key := range sortedKeys(src) {
+	for _, key := range keysOf(src) {
 		if err := s.syncIcon(ctx, fc, src[key], dst[key]); err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func (s *sysRun) verifyIcons(ctx context.Context) error {
 	}
 	fc := s.r.fileCopier()
 	it := VerifyItem{Type: partIcons, Source: len(src)}
-	for _, key := range sortedKeys(src) {
+	for _, key := range keysOf(src) {
 		d := dst[key]
 		if d == nil {
 			it.Missing++
@@ -213,7 +213,7 @@ func (s *sysRun) verifyIcons(ctx context.Context) error {
 		it.Differ++
 		it.Details = append(it.Details, VerifyDetail{Kind: "differ", UID: key, Paths: paths})
 	}
-	for _, key := range sortedKeys(dst) {
+	for _, key := range keysOf(dst) {
 		if src[key] == nil {
 			it.Documented++
 			it.Details = append(it.Details, VerifyDetail{Kind: "documented", UID: key, Note: "custom icon only on the destination: d2sync never deletes icons"})

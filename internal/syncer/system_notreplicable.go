@@ -36,7 +36,7 @@ func (s *sysRun) notReplicable(ctx context.Context) error {
 	for _, nr := range s.r.Report.NotReplicable {
 		have[nr.What] = true
 	}
-	for _, what := range sortedKeys(s.nr) {
+	for _, what := range keysOf(s.nr) {
 		if !have[what] {
 			s.r.Report.NotReplicable = append(s.r.Report.NotReplicable, s.nr[what])
 		}

@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"flag"
+
+	"github.com/d2sync/d2sync/internal/syncer"
+)
+
+// dataFlags are the flags of the data and tracker scopes, shared by sync
+// and verify.
+type dataFlags struct {
+	dataSets, orgUnits, periods, aocs string
+	startDate, endDate                string
+	chunkValues, workers, asyncValues int
+	noGzip                            bool
+}
+
+func (f *dataFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.dataSets, "data-sets", "", "data scope: only these data set `UIDs` (comma-separated)")
+	fs.StringVar(&f.orgUnits, "org-units", "", "data scope: only the subtrees of these org unit `UIDs` (comma-separated)")
+	fs.StringVar(&f.periods, "periods", "", "data scope: only these `periods` (comma-separated ISO periods, e.g. 202401,2024Q1)")
+	fs.StringVar(&f.startDate, "start-date", "", "data scope: only periods starting on or after this `day` (2024-01-01; with --end-date)")
+	fs.StringVar(&f.endDate, "end-date", "", "data scope: only periods ending on or before this `day` (2024-12-31; with --start-date)")
+	fs.StringVar(&f.aocs, "attribute-option-combos", "", "data scope: only these attribute option combo `UIDs` (comma-separated)")
+	fs.IntVar(&f.chunkValues, "chunk-values", syncer.DefaultChunkValues, "data scope: target `number` of data values per chunk (subtrees are split to stay near it)")
+	fs.IntVar(&f.workers, "workers", syncer.DefaultDataWorkers, "data scope: `number` of streams processed in parallel")
+	fs.IntVar(&f.asyncValues, "async-values", syncer.DefaultAsyncValues, "data scope: import chunks of at least this `number` of values as async jobs (0: never)")
+	fs.BoolVar(&f.noGzip, "no-gzip", false, "data scope: send import bodies uncompressed")
+}
+
+// options returns the data options the flags describe.
+func (f *dataFlags) options() syncer.DataOptions {
+	return syncer.DataOptions{
+		DataSets: syncer.SplitList(f.dataSets), OrgUnits: syncer.SplitList(f.orgUnits), Periods: syncer.SplitList(f.periods),
+		StartDate: f.startDate, EndDate: f.endDate, AttributeOptionCombos: syncer.SplitList(f.aocs),
+		ChunkValues: f.chunkValues, Workers: f.workers, NoGzip: f.noGzip, AsyncValues: f.asyncValues,
+	}
+}
+
+// check validates the flags (exit 2 on error).
+func (f *dataFlags) check() error {
+	o := f.options()
+	return o.Validate()
+}
+
+// apply puts the data options into the run options.
+func (f *dataFlags) apply(o *syncer.Options) { o.Data = f.options() }
