@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/d2sync/d2sync/internal/config"
@@ -279,13 +280,9 @@ func printDemoReport(w io.Writer, rep *syncer.Report, total time.Duration) {
 	})
 	printList(w, "Warnings", len(rep.Warnings), 10, func(i int) string { return rep.Warnings[i].Message })
 	if v := rep.Verification; v != nil {
-		fmt.Fprintln(w, "\nVerification (source vs destination, after the copy):")
-		_ = v.WriteTable(w)
-		var buf strings.Builder
-		v.WriteDetails(&buf, 15)
-		if d := strings.TrimSpace(buf.String()); d != "" {
-			fmt.Fprintf(w, "\nDetails (~ documented difference, * differ, + missing, - extra):\n%s\n", d)
-		}
+		fmt.Fprintln(w, "\nVerification (source vs destination, after the copy; every type is in the --report file):")
+		writeScopeTable(w, v)
+		writeDemoDetails(w, v)
 		t := v.Totals()
 		fmt.Fprintf(w, "\n%d missing / %d extra / %d differ across every scope (%d objects compared, %d documented differences).\n",
 			t.Missing, t.Extra, t.Differ, t.Source, t.Documented)
@@ -295,6 +292,84 @@ func printDemoReport(w io.Writer, rep *syncer.Report, total time.Duration) {
 		fmt.Fprintf(w, "\nError: %s\n", rep.Error)
 	}
 	fmt.Fprintf(w, "\nStatus: %s in %s\n", rep.Status, total.Round(100*time.Millisecond))
+}
+
+// writeScopeTable writes the verification per scope: one line per scope
+// (summing its types), the types with a difference, then the totals.
+func writeScopeTable(w io.Writer, v *syncer.Verification) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "scope\ttypes\tsource\tdest\tmatch\tdiffer\tmissing\textra\tdocumented\t")
+	var order []string
+	sums := map[string]*syncer.VerifyItem{}
+	types := map[string]int{}
+	for _, it := range v.Items {
+		if sums[it.Scope] == nil {
+			sums[it.Scope] = &syncer.VerifyItem{Scope: it.Scope}
+			order = append(order, it.Scope)
+		}
+		s := sums[it.Scope]
+		s.Source, s.Dest, s.Match, s.Differ = s.Source+it.Source, s.Dest+it.Dest, s.Match+it.Match, s.Differ+it.Differ
+		s.Missing, s.Extra, s.Documented = s.Missing+it.Missing, s.Extra+it.Extra, s.Documented+it.Documented
+		types[it.Scope]++
+	}
+	for _, sc := range order {
+		s := sums[sc]
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", sc, types[sc], s.Source, s.Dest, s.Match, s.Differ, s.Missing, s.Extra, s.Documented)
+	}
+	t := v.Totals()
+	fmt.Fprintf(tw, "TOTAL\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", len(v.Items), t.Source, t.Dest, t.Match, t.Differ, t.Missing, t.Extra, t.Documented)
+	_ = tw.Flush()
+	var bad []syncer.VerifyItem
+	for _, it := range v.Items {
+		if it.Missing+it.Extra+it.Differ > 0 {
+			bad = append(bad, it)
+		}
+	}
+	if len(bad) > 0 {
+		fmt.Fprintln(w, "\nTypes with differences:")
+		_ = (&syncer.Verification{Items: bad}).WriteTable(w)
+	}
+}
+
+// writeDemoDetails lists the differences (up to 15) and groups the
+// documented ones by reason.
+func writeDemoDetails(w io.Writer, v *syncer.Verification) {
+	var bad []syncer.VerifyItem
+	type group struct {
+		key string
+		n   int
+	}
+	var groups []*group
+	byKey := map[string]*group{}
+	for _, it := range v.Items {
+		cp := it
+		cp.Details = nil
+		for _, d := range it.Details {
+			if d.Kind != "documented" {
+				cp.Details = append(cp.Details, d)
+				continue
+			}
+			k := it.Scope + "/" + it.Type + ": " + d.Note
+			if byKey[k] == nil {
+				byKey[k] = &group{key: k}
+				groups = append(groups, byKey[k])
+			}
+			byKey[k].n++
+		}
+		if len(cp.Details) > 0 {
+			bad = append(bad, cp)
+		}
+	}
+	if len(bad) > 0 {
+		fmt.Fprintln(w, "\nDifferences (* differ, + missing on the destination, - extra on the destination):")
+		(&syncer.Verification{Items: bad}).WriteDetails(w, 15)
+	}
+	if len(groups) > 0 {
+		fmt.Fprintln(w, "\nDocumented differences (explained, not errors):")
+		for _, g := range groups {
+			fmt.Fprintf(w, "  %4d × %s\n", g.n, g.key)
+		}
+	}
 }
 
 // printKeep tells the user how to explore the running emulators.
