@@ -12,6 +12,7 @@ import (
 	"github.com/d2sync/d2sync/internal/emulator/datavalue"
 	"github.com/d2sync/d2sync/internal/emulator/metadata"
 	"github.com/d2sync/d2sync/internal/emulator/profile"
+	"github.com/d2sync/d2sync/internal/emulator/system"
 )
 
 // Emulator is one emulated DHIS2 instance. It is an http.Handler; create
@@ -38,6 +39,7 @@ type Emulator struct {
 	state    *state
 	values   *datavalue.Store
 	meta     *metadata.Store
+	sys      *system.System // settings, dataStore, files, apps, icons, interpretations
 	persist  *persister
 
 	api     *http.ServeMux

@@ -71,6 +71,9 @@ type Options struct {
 	// JobDelay is how long an async job (async=true) stays running before
 	// it executes, so that tests can observe the running state. Default 0.
 	JobDelay time.Duration
+	// FileStoreDelay is how long an uploaded file resource stays PENDING
+	// before it is STORED. Default 100ms; negative stores at once.
+	FileStoreDelay time.Duration
 }
 
 // UserSpec describes an extra user account.

@@ -21,9 +21,10 @@ const snapshotFile = "emulator-state.zip"
 
 // section is one part of a snapshot.
 type section struct {
-	name string
-	save func(w io.Writer) error
-	load func(r io.Reader) error
+	name     string
+	save     func(w io.Writer) error
+	load     func(r io.Reader) error
+	optional bool // absent from older snapshots: a missing entry is skipped
 }
 
 // persister saves snapshots of an emulator: debounced after writes and on
@@ -147,6 +148,9 @@ func readSnapshot(dir string, sections []section) error {
 	defer zr.Close()
 	for _, s := range sections {
 		f, err := zr.Open(s.name)
+		if err != nil && s.optional && errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil {
 			return corruptSnapshot(path, fmt.Errorf("section %s missing: %w", s.name, err))
 		}

@@ -38,6 +38,7 @@ func (e *Emulator) routes() {
 	e.dataRoutes()
 	e.metadataRoutes()
 	e.trackerRoutes()
+	e.systemRoutes()
 
 	e.handle("/api/", e.notFoundAPI)
 	e.handle("/api", e.notFoundAPI)

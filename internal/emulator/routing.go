@@ -68,7 +68,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		infoOf(r).apiVersion = nn
 		r = withPath(r, stripped)
 	}
-	if strings.HasSuffix(r.URL.Path, ".json") {
+	if strings.HasSuffix(r.URL.Path, ".json") && !keepsJSONSuffix(r.URL.Path) {
 		r = withPath(r, strings.TrimSuffix(r.URL.Path, ".json"))
 	}
 	e.authThen(w, r, e.api.ServeHTTP)

@@ -38,6 +38,9 @@ func (e *Emulator) loadSeed() error {
 	if err != nil {
 		return fmt.Errorf("emulator seed %s: %w", e.opts.Seed, err)
 	}
+	if err := e.loadSeedSystem(inst); err != nil {
+		return fmt.Errorf("emulator seed %s: %w", e.opts.Seed, err)
+	}
 	debug.FreeOSMemory() // return the generator's garbage before serving
 	e.seedSummary = fmt.Sprintf("%s (%d metadata objects, %d data values, %d complete registrations; loaded in %s)",
 		e.opts.Seed, inst.Stats.MetadataObjects, values, regs, time.Since(start).Round(time.Millisecond))

@@ -37,6 +37,7 @@ func (e *Emulator) sections() []section {
 		e.emulatorSection(),
 		{name: "metadata.json", save: e.meta.Snapshot, load: e.meta.Restore},
 		{name: "datavalues.bin", save: e.values.Snapshot, load: e.values.Restore},
+		e.systemSection(),
 	}
 }
 
@@ -60,6 +61,7 @@ func (e *Emulator) initState() error {
 	}
 	e.state = &state{meta: meta, values: datavalue.New(), cat: metaCatalog{meta}}
 	e.meta, e.values = meta, e.state.values
+	e.sys = e.newSystem()
 	defer e.counts.reset()
 	if err := e.loadContent(); err != nil {
 		return err

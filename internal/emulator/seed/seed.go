@@ -57,6 +57,10 @@ type Instance struct {
 	Events          iter.Seq[map[string]any] // event-program events (no enrollment of a tracked entity)
 	Relationships   iter.Seq[map[string]any] // tracked entity to tracked entity relationships
 
+	// System is the content outside metadata and data values: settings,
+	// dataStore, files, icons, an app and interpretations (see system.go).
+	System System
+
 	Stats Stats // counts of each, for the emulator's start-up summary
 }
 
@@ -127,6 +131,7 @@ func Generate(name string) (*Instance, error) {
 		Events:                w.events,
 		Relationships:         w.relationships,
 	}
+	inst.System = addSystem(cfg, md)
 	inst.Stats = w.stats(md)
 	return inst, nil
 }
