@@ -197,9 +197,10 @@ func (s *sysRun) verifyFiles(ctx context.Context) error {
 			return err
 		}
 	}
+	fc := s.r.fileCopier()
+	refs = append(refs, fc.dataValueFileRefs()...)
 	items := map[string]*VerifyItem{}
 	var mu sync.Mutex
-	fc := s.r.fileCopier()
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(fileConcurrency)
 	for _, ref := range refs {
