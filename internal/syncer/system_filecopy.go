@@ -197,11 +197,11 @@ func (fc *fileCopier) destMeta(ctx context.Context, uid string) (*fileMeta, erro
 // mapped UID (or the same UID), then the hint. A hint that matches is
 // remembered as the mapping.
 func (fc *fileCopier) existing(ctx context.Context, uid, hint string, meta *fileMeta) (string, error) {
-	cand := fc.s.mapped(ctx, "fileResources", uid)
-	for _, id := range []string{cand, hint} {
-		if id == "" || (id == hint && hint == cand) {
-			continue
-		}
+	cands := []string{fc.s.mapped(ctx, "fileResources", uid)}
+	if hint != "" && hint != cands[0] {
+		cands = append(cands, hint)
+	}
+	for _, id := range cands {
 		m, err := fc.destMeta(ctx, id)
 		if err != nil {
 			return "", err

@@ -140,7 +140,7 @@ func (s *sysRun) planSettings(src, dst map[string]json.RawMessage) settingsPlan 
 			continue
 		}
 		p.want[k] = v
-		if d, ok := dst[k]; !ok || !sameSetting(v, d) {
+		if !settingMatches(v, dst, k) {
 			p.changed = append(p.changed, k)
 		}
 	}
@@ -171,6 +171,17 @@ func settingText(v json.RawMessage) string {
 	return string(v)
 }
 
+// settingMatches reports whether the destination holds the value v for
+// key; an empty value matches an absent key (DHIS2 lists a setting only
+// when it has a value, and refuses to store an empty one).
+func settingMatches(v json.RawMessage, dst map[string]json.RawMessage, key string) bool {
+	d, ok := dst[key]
+	if !ok {
+		return settingText(v) == ""
+	}
+	return sameSetting(v, d)
+}
+
 // sameSetting compares two setting values as DHIS2 stores them, so that a
 // boolean true equals the string "true" and 2 equals 2.0.
 func sameSetting(a, b json.RawMessage) bool { return settingText(a) == settingText(b) }
@@ -193,36 +204,39 @@ func (s *sysRun) syncSettings(ctx context.Context) error {
 	}
 	s.noteNotReplicable("confidential system settings", len(confidentialSettings),
 		"DHIS2 never returns "+strings.Join(confidentialSettings, ", ")+"; set them on the destination by hand")
-	unknown := map[string]string{}
-	if s.writes() && len(p.changed) > 0 {
-		unknown = s.writeSettings(ctx, p)
+	switch {
+	case s.r.Opts.DryRun:
+		s.count(partSettings, func(c *Counts) { c.Unchanged, c.Updated = len(p.want)-len(p.changed), len(p.changed) })
+		return nil
+	case s.r.VerifyOnly:
+		s.verified(verifySettings(p.want, dst, nil))
+		return nil
+	}
+	unknown, dst, err := s.writeSettings(ctx, p)
+	if err != nil {
+		return err
 	}
 	s.count(partSettings, func(c *Counts) {
 		c.Unchanged += len(p.want) - len(p.changed)
-		if s.writes() {
-			c.Updated += len(p.changed) - len(unknown)
-			c.Ignored += len(unknown)
-		} else if !s.r.VerifyOnly {
-			c.Updated += len(p.changed)
-		}
+		c.Updated += len(p.changed) - len(unknown)
+		c.Ignored += len(unknown)
 	})
-	if s.r.Opts.DryRun {
-		return nil
-	}
-	if s.writes() {
-		if dst, err = readSettings(ctx, s.r.Dest.Client); err != nil {
-			return fmt.Errorf("verification: destination: %w", err)
-		}
-		s.request(1)
-	}
 	s.verified(verifySettings(p.want, dst, unknown))
 	return nil
 }
 
-// writeSettings sends the changed settings in one bulk request, or one by
-// one when the bulk request is refused. It returns the keys the
-// destination refused as unknown to its version (with its message).
-func (s *sysRun) writeSettings(ctx context.Context, p settingsPlan) map[string]string {
+// writeSettings sends the changed settings in one bulk request, then one
+// by one those the destination still lacks (a refused bulk request, or
+// keys it dropped), to learn which ones its version does not know. It
+// returns those keys (with the destination's answer) and the
+// destination's settings after the writes.
+func (s *sysRun) writeSettings(ctx context.Context, p settingsPlan) (map[string]string, map[string]json.RawMessage, error) {
+	unknown := map[string]string{}
+	if len(p.changed) == 0 {
+		dst, err := readSettings(ctx, s.r.Dest.Client)
+		s.request(1)
+		return unknown, dst, err
+	}
 	body := map[string]json.RawMessage{}
 	for _, k := range p.changed {
 		body[k] = p.want[k]
@@ -231,20 +245,40 @@ func (s *sysRun) writeSettings(ctx context.Context, p settingsPlan) map[string]s
 	b.Idempotent = true
 	_, err := s.r.Dest.Client.Post(ctx, "systemSettings", nil, b)
 	s.request(1)
-	if err == nil {
-		s.log(slog.LevelInfo, "system.settings.written", fmt.Sprintf("%d system settings written", len(p.changed)))
-		return map[string]string{}
+	if err != nil && ctx.Err() != nil {
+		return nil, nil, err
 	}
-	s.log(slog.LevelInfo, "system.settings.bulk_refused", "the bulk settings request was refused, writing one by one: "+err.Error())
-	unknown := map[string]string{}
+	if err != nil {
+		s.log(slog.LevelInfo, "system.settings.bulk_refused", "the destination refused the settings in one request, writing them one by one: "+serverMessage(err))
+	}
+	dst, err := readSettings(ctx, s.r.Dest.Client)
+	s.request(1)
+	if err != nil {
+		return nil, nil, fmt.Errorf("destination: %w", err)
+	}
+	again := 0
 	for _, k := range p.changed {
-		if msg, isUnknown, err := s.writeSetting(ctx, k, p.want[k]); err != nil {
-			s.fail(partSettings, k, "", errorCode(err), fmt.Sprintf("write the system setting %s: %v", k, err))
-		} else if isUnknown {
+		if settingMatches(p.want[k], dst, k) {
+			continue
+		}
+		msg, isUnknown, err := s.writeSetting(ctx, k, p.want[k])
+		switch {
+		case err != nil:
+			s.fail(partSettings, k, "", errorCode(err), fmt.Sprintf("write the system setting %s: %v", k, serverMessage(err)))
+		case isUnknown:
 			unknown[k] = msg
+		default:
+			again++
 		}
 	}
-	return unknown
+	if again > 0 {
+		if dst, err = readSettings(ctx, s.r.Dest.Client); err != nil {
+			return nil, nil, fmt.Errorf("destination: %w", err)
+		}
+		s.request(1)
+	}
+	s.log(slog.LevelInfo, "system.settings.written", fmt.Sprintf("%d system settings written, %d unknown to the destination", len(p.changed)-len(unknown), len(unknown)))
+	return unknown, dst, nil
 }
 
 // writeSetting writes one setting as text. A 404 (or a 400/409 naming the
@@ -259,7 +293,7 @@ func (s *sysRun) writeSetting(ctx context.Context, key string, v json.RawMessage
 	}
 	kind := dhis2.KindOf(err)
 	if kind == dhis2.KindNotFound || ((kind == dhis2.KindConflict || kind == dhis2.KindBadRequest) && mentionsUnknownKey(err)) {
-		return "the destination's DHIS2 version has no such setting (" + err.Error() + ")", true, nil
+		return fmt.Sprintf("the destination's DHIS2 %s has no such setting (it answered %q)", s.r.Dest.Info.VersionString, serverMessage(err)), true, nil
 	}
 	return "", false, err
 }
@@ -267,6 +301,14 @@ func (s *sysRun) writeSetting(ctx context.Context, key string, v json.RawMessage
 func mentionsUnknownKey(err error) bool {
 	m := strings.ToLower(err.Error())
 	return strings.Contains(m, "not supported") || strings.Contains(m, "does not exist") || strings.Contains(m, "unknown")
+}
+
+// serverMessage returns what DHIS2 said in err, else err's text.
+func serverMessage(err error) string {
+	if e, ok := err.(*dhis2.Error); ok && e.Message != "" {
+		return e.Message
+	}
+	return err.Error()
 }
 
 // errorCode returns the DHIS2 error code of err, if any.
@@ -283,6 +325,9 @@ func verifySettings(want, dst map[string]json.RawMessage, unknown map[string]str
 	for k, v := range want {
 		d, ok := dst[k]
 		switch {
+		case !ok && settingText(v) == "":
+			it.Dest++
+			it.Match++
 		case !ok && unknown[k] != "":
 			it.Documented++
 			it.Details = append(it.Details, VerifyDetail{Kind: "documented", UID: k, Note: unknown[k]})

@@ -1,0 +1,239 @@
+package syncer
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/d2sync/d2sync/internal/emulator"
+	"github.com/d2sync/d2sync/internal/emulator/emulatortest"
+	"github.com/d2sync/d2sync/internal/store"
+)
+
+// systemScopes are the scopes of the system tests: metadata first (the
+// analytics objects interpretations are about, the documents).
+var systemScopes = []string{ScopeMetadata, ScopeSystem}
+
+// verifyRow returns the verification row of a scope and type.
+func verifyRow(rep *Report, scope, typ string) (VerifyItem, bool) {
+	if rep.Verification == nil {
+		return VerifyItem{}, false
+	}
+	for _, it := range rep.Verification.Items {
+		if it.Scope == scope && it.Type == typ {
+			return it, true
+		}
+	}
+	return VerifyItem{}, false
+}
+
+// getJSON reads a path of an emulator as the superuser.
+func getJSON(t testing.TB, srv *emulatortest.Server, path string, out any) {
+	t.Helper()
+	resp := srv.Do(t, http.MethodGet, path, nil)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+}
+
+// send writes to an emulator as the superuser and checks for a 2xx.
+func send(t testing.TB, srv *emulatortest.Server, method, path, contentType, body string) {
+	t.Helper()
+	req := srv.Request(t, method, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	resp, err := srv.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+}
+
+func notReplicable(rep *Report, what string) (NotReplicable, bool) {
+	for _, n := range rep.NotReplicable {
+		if n.What == what {
+			return n, true
+		}
+	}
+	return NotReplicable{}, false
+}
+
+// TestSystemAcrossVersions replicates the demo seed's settings, dataStore,
+// documents and their files, custom icons, the installed app and the
+// interpretations with their comments between DHIS2 versions, and checks
+// that each verifies and that the run lists what cannot be carried.
+func TestSystemAcrossVersions(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("demo seed replication: skipped with -short")
+	}
+	tests := []struct {
+		from, to string
+		rows     []string // verification rows that must have source > 0
+	}{
+		{"2.38", "2.41", []string{partSettings, partDataStore, partDataStoreShares, "fileResources (DOCUMENT)", partApps, partInterpretations, partComments}},
+		{"2.41", "2.42", []string{partSettings, partDataStore, partDataStoreShares, "fileResources (DOCUMENT)", partIcons, partApps, partInterpretations, partComments}},
+		{"2.40", "2.37", []string{partSettings, partDataStore, "fileResources (DOCUMENT)", partApps, partInterpretations, partComments}},
+		{"2.33", "2.40", []string{partSettings, partDataStore, "fileResources (DOCUMENT)", partApps, partInterpretations, partComments}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.from+"→"+tt.to, func(t *testing.T) {
+			t.Parallel()
+			p := newPair(t, emulator.Options{Version: tt.from, Seed: "demo"}, emulator.Options{Version: tt.to})
+			o := p.options()
+			o.Scopes = systemScopes
+			rep := p.sync(t, o)
+			requireVerified(t, rep)
+			for _, s := range rep.Stages {
+				if strings.HasPrefix(s.Name, ScopeSystem) && s.Status != StatusSuccess {
+					t.Errorf("stage %s: %s, want SUCCESS (failures %v)", s.Name, s.Status, rep.Failures)
+				}
+			}
+			for _, typ := range tt.rows {
+				it, ok := verifyRow(rep, ScopeSystem, typ)
+				if !ok || it.Source == 0 || it.Match+it.Documented != it.Source {
+					t.Errorf("verification row %q = %+v (found %v): want source > 0, all matched", typ, it, ok)
+				}
+			}
+			for _, what := range []string{"user passwords", "audit history", "interpretation and comment authors and dates", "confidential system settings", "private system settings"} {
+				if n, ok := notReplicable(rep, what); !ok || n.Count <= 0 || n.Reason == "" {
+					t.Errorf("not replicable %q = %+v (found %v): want a count and a reason", what, n, ok)
+				}
+			}
+			var srcSettings, dstSettings map[string]any
+			getJSON(t, p.src, "/api/systemSettings", &srcSettings)
+			getJSON(t, p.dst, "/api/systemSettings", &dstSettings)
+			if dstSettings["applicationTitle"] != srcSettings["applicationTitle"] {
+				t.Errorf("applicationTitle %v, want %v", dstSettings["applicationTitle"], srcSettings["applicationTitle"])
+			}
+			if dstSettings["keyEmailHostName"] == srcSettings["keyEmailHostName"] {
+				t.Errorf("the private setting keyEmailHostName was copied (%v)", dstSettings["keyEmailHostName"])
+			}
+		})
+	}
+}
+
+// TestSystemRemapsFileUIDsBefore239 checks that a destination without the
+// uid parameter (2.38) gets the documents' files under new UIDs, and the
+// documents point at them.
+func TestSystemRemapsFileUIDsBefore239(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("demo seed replication: skipped with -short")
+	}
+	p := newPair(t, emulator.Options{Version: "2.40", Seed: "demo"}, emulator.Options{Version: "2.38"})
+	o := p.options()
+	o.Scopes = systemScopes
+	rep := p.sync(t, o)
+	requireVerified(t, rep)
+	ids, err := p.state.IDMap(context.Background(), store.PairKey(p.srcCl.BaseURL(), p.dstCl.BaseURL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs struct {
+		Documents []struct {
+			ID, URL  string
+			External bool
+		} `json:"documents"`
+	}
+	getJSON(t, p.src, "/api/documents?fields=id,url,external&paging=false", &docs)
+	internal := 0
+	for _, d := range docs.Documents {
+		if d.External {
+			continue
+		}
+		internal++
+		dst := ids["fileResources"][d.URL]
+		if dst == "" || dst == d.URL {
+			t.Fatalf("document %s: file %s has no new UID in the ID map (%v)", d.ID, d.URL, ids["fileResources"])
+		}
+		var doc struct{ URL string }
+		getJSON(t, p.dst, "/api/documents/"+d.ID+"?fields=url", &doc)
+		if doc.URL != dst {
+			t.Errorf("destination document %s points at %s, want %s", d.ID, doc.URL, dst)
+		}
+	}
+	if internal == 0 {
+		t.Fatal("the demo seed has no uploaded document")
+	}
+}
+
+// TestSystemDryRunAndSecondRun checks that a dry run writes nothing (no
+// file upload, no app install) while planning the work, and that a second
+// real run after the first writes nothing either.
+func TestSystemDryRunAndSecondRun(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("demo seed replication: skipped with -short")
+	}
+	p := newPair(t, emulator.Options{Version: "2.41", Seed: "demo"}, emulator.Options{Version: "2.41"})
+	o := p.options()
+	o.Scopes = systemScopes
+	o.DryRun = true
+	rep := p.sync(t, o)
+	if n := p.dst.WriteCounts().Total(); n != 0 {
+		t.Fatalf("the dry run wrote %d times: %+v", n, p.dst.WriteCounts().System)
+	}
+	for _, r := range p.dst.Requests() {
+		if r.Method != http.MethodGet {
+			t.Fatalf("the dry run sent %s %s", r.Method, r.Path)
+		}
+	}
+	planned := Counts{}
+	for _, s := range rep.Stages {
+		if strings.HasPrefix(s.Name, ScopeSystem) {
+			planned.Add(s.Total())
+		}
+	}
+	if planned.Created == 0 {
+		t.Fatalf("the dry run planned nothing for the system scope: %+v", planned)
+	}
+	o.DryRun = false
+	requireVerified(t, p.sync(t, o))
+	first := p.dst.WriteCounts().System
+	if first.FilesUploaded == 0 || first.AppsInstalled != 1 || first.InterpretationsCreated == 0 || first.IconsCreated == 0 {
+		t.Fatalf("first run wrote %+v", first)
+	}
+	p.dst.ResetCounts()
+	rep = p.sync(t, o)
+	requireVerified(t, rep)
+	if again := p.dst.WriteCounts().System; again != (emulator.SystemCounts{}) {
+		t.Fatalf("the second run wrote again: %+v", again)
+	}
+}
+
+// TestSystemIncludePrivateSettings copies the server-specific settings
+// when asked.
+func TestSystemIncludePrivateSettings(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("demo seed replication: skipped with -short")
+	}
+	p := newPair(t, emulator.Options{Version: "2.40", Seed: "demo"}, emulator.Options{Version: "2.40"})
+	o := p.options()
+	o.Scopes = []string{ScopeSystem}
+	o.System.IncludePrivateSettings = true
+	rep := p.sync(t, o)
+	var dst map[string]any
+	getJSON(t, p.dst, "/api/systemSettings", &dst)
+	if dst["keyEmailHostName"] != "smtp.sante.gouv.ym" || dst["keyRemoteInstanceUrl"] != "https://snis-miroir.sante.gouv.ym" {
+		t.Fatalf("private settings not copied: keyEmailHostName=%v keyRemoteInstanceUrl=%v", dst["keyEmailHostName"], dst["keyRemoteInstanceUrl"])
+	}
+	if _, ok := notReplicable(rep, "private system settings"); ok {
+		t.Fatal("private settings listed as not copied although they were")
+	}
+	if it, _ := verifyRow(rep, ScopeSystem, partSettings); it.Missing+it.Differ != 0 {
+		t.Fatalf("settings verification %+v", it)
+	}
+}
