@@ -237,3 +237,92 @@ func TestSystemIncludePrivateSettings(t *testing.T) {
 		t.Fatalf("settings verification %+v", it)
 	}
 }
+
+// TestDataStorePolicies checks the three collision policies, exclusions
+// and a verify-only run that finds a key missing on the destination.
+func TestDataStorePolicies(t *testing.T) {
+	t.Parallel()
+	p := newPair(t, emulator.Options{Version: "2.40"}, emulator.Options{Version: "2.39"})
+	send(t, p.src, http.MethodPost, "/api/dataStore/app/config", "application/json", `{"a":1,"b":2}`)
+	send(t, p.src, http.MethodPost, "/api/dataStore/app/other", "application/json", `"x"`)
+	send(t, p.src, http.MethodPost, "/api/dataStore/secret-tool/credentials", "application/json", `{"password":"p"}`)
+	o := p.options()
+	o.Scopes = []string{ScopeSystem}
+	o.System.ExcludeNamespaces = []string{"secret-tool"}
+	rep := p.sync(t, o)
+	requireVerified(t, rep)
+	var namespaces []string
+	getJSON(t, p.dst, "/api/dataStore", &namespaces)
+	if strings.Join(namespaces, ",") != "app" {
+		t.Fatalf("destination namespaces %v, want only app (secret-tool excluded)", namespaces)
+	}
+	send(t, p.src, http.MethodPut, "/api/dataStore/app/config", "application/json", `{"a":10,"b":2,"c":3}`)
+	send(t, p.dst, http.MethodPut, "/api/dataStore/app/config", "application/json", `{"a":1,"b":2,"local":true}`)
+	tests := []struct {
+		policy     DataStorePolicy
+		want       string
+		documented int
+	}{
+		{DataStoreKeep, `{"a":1,"b":2,"local":true}`, 1},
+		{DataStoreMerge, `{"a":10,"b":2,"c":3,"local":true}`, 1},
+		{DataStoreReplace, `{"a":10,"b":2,"c":3}`, 0},
+	}
+	for _, tt := range tests {
+		o.System.DataStorePolicy = tt.policy
+		rep := p.sync(t, o)
+		var got json.RawMessage
+		getJSON(t, p.dst, "/api/dataStore/app/config", &got)
+		if !sameJSON(got, json.RawMessage(tt.want)) {
+			t.Fatalf("%s: destination value %s, want %s", tt.policy, got, tt.want)
+		}
+		it, _ := verifyRow(rep, ScopeSystem, partDataStore)
+		if it.Documented != tt.documented || it.Differ+it.Missing != 0 || rep.Status != StatusSuccess {
+			t.Fatalf("%s: verification %+v, status %s", tt.policy, it, rep.Status)
+		}
+	}
+	send(t, p.dst, http.MethodDelete, "/api/dataStore/app/other", "application/json", "")
+	vo := p.options()
+	vo.Scopes = []string{ScopeSystem}
+	vo.System.ExcludeNamespaces = o.System.ExcludeNamespaces
+	vrep, err := Verify(context.Background(), vo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it, _ := verifyRow(vrep, ScopeSystem, partDataStore); it.Missing != 1 || vrep.Status != StatusPartial {
+		t.Fatalf("verify after a deletion on the destination: %+v, status %s", it, vrep.Status)
+	}
+}
+
+// TestSystemFailureIsHonest checks that an app the destination refuses
+// makes the run PARTIAL with the failure named, and the app missing in
+// the verification.
+func TestSystemFailureIsHonest(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("demo seed replication: skipped with -short")
+	}
+	p := newPair(t, emulator.Options{Version: "2.41", Seed: "demo"}, emulator.Options{Version: "2.41", Faults: "POST /api/apps status=500"})
+	o := p.options()
+	o.Scopes = systemScopes
+	rep := p.sync(t, o)
+	if rep.Status != StatusPartial {
+		t.Fatalf("status %s, want PARTIAL", rep.Status)
+	}
+	found := false
+	for _, f := range rep.Failures {
+		found = found || (f.Scope == ScopeSystem && f.Type == partApps)
+	}
+	if !found {
+		t.Fatalf("no app failure in %v", rep.Failures)
+	}
+	if it, _ := verifyRow(rep, ScopeSystem, partApps); it.Missing != 1 {
+		t.Fatalf("apps verification %+v, want 1 missing", it)
+	}
+	failed := false
+	for _, a := range rep.Apps {
+		failed = failed || (a.Action == "failed" && a.Reason != "")
+	}
+	if !failed {
+		t.Fatalf("apps report %+v: want the failed install with its reason", rep.Apps)
+	}
+}
