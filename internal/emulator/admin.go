@@ -130,6 +130,7 @@ type Stats struct {
 	Objects       map[string]int `json:"objects,omitempty"` // metadata objects per plural type
 	DataValues    int            `json:"dataValues"`
 	Registrations int            `json:"completeDataSetRegistrations"`
+	Tracker       TrackerStats   `json:"tracker"`
 	Jobs          int            `json:"jobs"`
 }
 

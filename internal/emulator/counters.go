@@ -36,11 +36,12 @@ type WriteCounts struct {
 	LockExceptions int64                   `json:"lockExceptions"`
 	Tokens         int64                   `json:"apiTokens"`
 	System         SystemCounts            `json:"system"` // settings, dataStore, files, apps, icons, interpretations
+	Tracker        TrackerCounts           `json:"tracker"`
 }
 
 // Total is the number of state-changing writes of every kind.
 func (c WriteCounts) Total() int64 {
-	n := c.DataValues.writes() + c.Registrations.writes() + c.Approvals + c.MinMax + c.LockExceptions + c.Tokens + c.System.total()
+	n := c.DataValues.writes() + c.Registrations.writes() + c.Approvals + c.MinMax + c.LockExceptions + c.Tokens + c.System.total() + c.Tracker.writes()
 	for _, m := range c.Metadata {
 		n += m.Created + m.Updated + m.Deleted
 	}

@@ -21,10 +21,12 @@ const snapshotFile = "emulator-state.zip"
 
 // section is one part of a snapshot.
 type section struct {
-	name     string
-	save     func(w io.Writer) error
-	load     func(r io.Reader) error
-	optional bool // absent from older snapshots: a missing entry is skipped
+	name string
+	save func(w io.Writer) error
+	load func(r io.Reader) error
+	// optional sections may be missing from snapshots written before they
+	// existed; the store then stays empty.
+	optional bool
 }
 
 // persister saves snapshots of an emulator: debounced after writes and on

@@ -43,8 +43,3 @@ func (e *Emulator) routes() {
 	e.handle("/api/", e.notFoundAPI)
 	e.handle("/api", e.notFoundAPI)
 }
-
-// trackerRoutes is the hook for the tracker endpoints (issue #5): old
-// endpoints only while p.OldTracker, /api/tracker only with p.NewTracker.
-// Until they are written, those paths answer 404 like unknown paths.
-func (e *Emulator) trackerRoutes() {}

@@ -41,9 +41,15 @@ func (e *Emulator) loadSeed() error {
 	if err := e.loadSeedSystem(inst); err != nil {
 		return fmt.Errorf("emulator seed %s: %w", e.opts.Seed, err)
 	}
+	if err := e.loadSeedTracker(inst); err != nil {
+		return fmt.Errorf("emulator seed %s: %w", e.opts.Seed, err)
+	}
 	debug.FreeOSMemory() // return the generator's garbage before serving
-	e.seedSummary = fmt.Sprintf("%s (%d metadata objects, %d data values, %d complete registrations; loaded in %s)",
-		e.opts.Seed, inst.Stats.MetadataObjects, values, regs, time.Since(start).Round(time.Millisecond))
+	tr := e.state.tracker.stats()
+	e.seedSummary = fmt.Sprintf("%s (%d metadata objects, %d data values, %d complete registrations, "+
+		"%d tracked entities, %d enrollments, %d events, %d relationships; loaded in %s)",
+		e.opts.Seed, inst.Stats.MetadataObjects, values, regs, tr.TrackedEntities, tr.Enrollments, tr.Events, tr.Relationships,
+		time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -12,14 +12,16 @@ import (
 
 // state holds the emulated instance's content stores.
 type state struct {
-	meta   *metadata.Store
-	values *datavalue.Store
-	cat    catalog
+	meta    *metadata.Store
+	values  *datavalue.Store
+	cat     catalog
+	tracker *trackerState
 }
 
 func (s *state) fillStats(st *Stats) {
 	_, st.DataValues = s.values.Len()
 	st.Registrations = len(s.values.Registrations.List(datavalue.RegistrationQuery{}))
+	st.Tracker = s.tracker.stats()
 	st.Objects = map[string]int{}
 	for _, sc := range s.meta.Schemas().Metadata() {
 		if n := s.meta.Count(sc.Plural); n > 0 {
@@ -38,6 +40,7 @@ func (e *Emulator) sections() []section {
 		{name: "metadata.json", save: e.meta.Snapshot, load: e.meta.Restore},
 		{name: "datavalues.bin", save: e.values.Snapshot, load: e.values.Restore},
 		e.systemSection(),
+		{name: "tracker.json", save: e.state.tracker.store.Snapshot, load: e.state.tracker.store.Restore, optional: true},
 	}
 }
 
@@ -59,7 +62,7 @@ func (e *Emulator) initState() error {
 	if err != nil {
 		return fmt.Errorf("emulator metadata store: %w", err)
 	}
-	e.state = &state{meta: meta, values: datavalue.New(), cat: metaCatalog{meta}}
+	e.state = &state{meta: meta, values: datavalue.New(), cat: metaCatalog{meta}, tracker: newTrackerState(meta, e.loc, e.opts.Clock, e.version.Minor >= 41)}
 	e.meta, e.values = meta, e.state.values
 	e.sys = e.newSystem()
 	defer e.counts.reset()

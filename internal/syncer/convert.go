@@ -94,34 +94,40 @@ func convertForDest(baseline transform.Payload, src, dest *Instance) (*conversio
 }
 
 // dropUnknown removes from p (destination shape) the types and the
-// top-level properties the destination's schemas do not know, and returns
-// one warning per type listing what was dropped and how often.
+// top-level properties the destination does not store
+// (transform.DropUnknown over Schemas.KnownProperties) and returns one
+// warning per type listing what was dropped.
 func dropUnknown(p transform.Payload, ss *Schemas) []Warning {
 	known := ss.KnownProperties()
-	var out []Warning
-	for _, typ := range sortedTypes(p) {
-		props, ok := known[typ]
-		if !ok {
-			out = append(out, Warning{Scope: "metadata", Code: "metadata.type.unknown",
-				Message: fmt.Sprintf("the destination does not know the type %s: %d objects not sent", typ, len(p[typ]))})
+	for typ, objs := range p {
+		if len(objs) == 0 {
 			delete(p, typ)
 			continue
 		}
-		dropped := map[string]int{}
-		for _, o := range p[typ] {
-			for k := range o {
-				if !props[k] {
-					dropped[k]++
+		props := known[typ]
+		for _, o := range objs {
+			for k := range silentKeys {
+				if _, has := o[k]; has && props != nil && !props[k] {
 					delete(o, k)
 				}
 			}
 		}
-		if len(dropped) > 0 {
-			out = append(out, Warning{Scope: "metadata", Code: "metadata.property.unknown",
-				Message: fmt.Sprintf("%s: properties the destination's DHIS2 version does not store, not sent: %s", typ, countList(dropped))})
-		}
+	}
+	var out []Warning
+	for _, w := range transform.DropUnknown(p, known) {
+		out = append(out, Warning{Scope: "metadata", Code: "metadata.property.unknown",
+			Message: fmt.Sprintf("%s: %s (the destination's DHIS2 version does not store them)", w.Type, w.Message)})
 	}
 	return out
+}
+
+// silentKeys are properties the destination sets itself (creator, audit
+// fields, links, computed names): when it does not store them they are
+// removed without a warning.
+var silentKeys = map[string]bool{
+	"user": true, "createdBy": true, "lastUpdatedBy": true, "lastUpdated": true, "href": true,
+	"access": true, "displayName": true, "displayShortName": true, "displayDescription": true,
+	"displayFormName": true, "favorites": true, "favorite": true,
 }
 
 // summarizeTransformWarnings folds per-object transform warnings into one
@@ -153,19 +159,6 @@ func summarizeTransformWarnings(ws []transform.Warning, where string) []Warning 
 			Message: fmt.Sprintf("conversion %s (%s): %s%s: %s (%d objects, e.g. %s)", where, k.tr, k.typ, prop, k.msg, len(ids), strings.Join(sample, ", "))})
 	}
 	return out
-}
-
-func countList(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s (%d)", k, m[k])
-	}
-	return strings.Join(parts, ", ")
 }
 
 // sourceKnown returns, per canonical type, the properties the source's

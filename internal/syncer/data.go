@@ -58,14 +58,16 @@ type dataRun struct {
 	ids  map[string]string // source UID → destination UID
 	cmp  valueCompare
 
-	mu        sync.Mutex
-	tallies   map[string]*dataTally // by data set UID
-	density   map[string][2]int64   // by data set: values, org units read
-	failed    int                   // values and objects refused or not written
-	deletes   []pendingDelete
-	overflow  bool // more deletions than the guard allows
-	requests  int
-	companion map[string]*verifyCounts // min-max, lock exceptions, approvals
+	mu          sync.Mutex
+	tallies     map[string]*dataTally // by data set UID
+	density     map[string][2]int64   // by data set: values, org units read
+	failed      int                   // values and objects refused or not written
+	deletes     []pendingDelete
+	overflow    bool // more deletions than the guard allows
+	requests    int
+	companion   map[string]*verifyCounts // min-max, lock exceptions, approvals
+	noApprovals bool                     // a side does not allow approvals
+	files       map[string]string        // file resources known on the destination: UID → destination UID
 }
 
 // pendingDelete is a value deleted on the source, to delete on the

@@ -50,7 +50,7 @@ func (sr *streamRun) processUnbounded(ctx context.Context, n *ouNode) error {
 func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool, limit int) error {
 	d := sr.d
 	sr.chunk++
-	src, err := d.readSource(ctx, d.sourceQuery(sr.s.ds, n, children), limit)
+	src, err := d.readSource(ctx, sr.s.ds, d.sourceQuery(sr.s.ds, n, children), limit)
 	if err != nil {
 		return err
 	}
@@ -86,12 +86,16 @@ func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool,
 		}
 	}
 	rejected := map[dvKey]bool{}
+	var unknown error
 	for round := 0; d.writes && len(toSend) > 0; round++ {
 		if round == maxSendRounds {
+			if unknown != nil {
+				return fmt.Errorf("%d values: %w", len(toSend), unknown)
+			}
 			sr.stillDifferent(toSend)
 			break
 		}
-		if err := sr.send(ctx, toSend, rejected); err != nil {
+		if unknown, err = sr.send(ctx, toSend, rejected); err != nil {
 			return err
 		}
 		if dst, err = readDest(); err != nil {
@@ -101,6 +105,9 @@ func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool,
 		toSend = withoutRejected(toSend, rejected)
 	}
 	sr.cc.compare(src.live, dst, full, t)
+	if err := sr.approvals(ctx, src.live); err != nil {
+		return err
+	}
 	d.r.Opts.Progress.Step(ScopeData, int64(len(src.live)), -1, "values")
 	return nil
 }
@@ -155,7 +162,7 @@ func (sr *streamRun) stillDifferent(vs []*dataValue) {
 			break
 		}
 		sr.d.fail(Failure{Type: "dataValues", UID: v.dvKey().String(), Message: fmt.Sprintf(
-			"%s: the destination accepted the import but still holds another value after %d attempts", describeValue(v), maxSendRounds)})
+			"%s: the destination reported the import without conflict but still holds another value after %d attempts", describeValue(v), maxSendRounds)})
 	}
 }
 
@@ -186,24 +193,27 @@ func (sr *streamRun) collectDeletes(tombs map[dvKey]bool, dst map[dvKey]*dataVal
 const maxPendingDeletes = 100_000
 
 // send imports values into the destination and records what it refused.
-// An unknown outcome is not an error: the caller reads the chunk back.
-func (sr *streamRun) send(ctx context.Context, vs []*dataValue, rejected map[dvKey]bool) error {
+// An import whose outcome is unknown (the answer was lost after the body
+// was sent) is returned as unknown, not as an error: the caller reads the
+// chunk back and sends again what is missing. Any other failure (after
+// the client's retries) is an error.
+func (sr *streamRun) send(ctx context.Context, vs []*dataValue, rejected map[dvKey]bool) (unknown, err error) {
 	d := sr.d
 	for _, v := range vs {
 		if !sr.s.ds.elements[v.DE].isFile() {
 			continue
 		}
 		if err := d.ensureFile(ctx, v); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	res, err := d.importValues(ctx, vs, nil)
 	if err != nil {
-		if errors.Is(err, dhis2.ErrUnknownOutcome) || dhis2.IsTransient(err) {
-			d.log(slog.LevelWarn, "data.import.unknown", fmt.Sprintf("%s: outcome unknown (%v); reading the chunk back", sr.s.name, err))
-			return nil
+		if isUnknown(err) {
+			d.log(slog.LevelWarn, "data.import.unknown", fmt.Sprintf("%s: %d values, outcome unknown; reading the chunk back", sr.s.name, len(vs)))
+			return err, nil
 		}
-		return err
+		return nil, fmt.Errorf("destination: import %d values: %w", len(vs), err)
 	}
 	t := &sr.cp.Tally
 	t.Writes.Created += res.Stats.Created
@@ -213,7 +223,7 @@ func (sr *streamRun) send(ctx context.Context, vs []*dataValue, rejected map[dvK
 	d.log(slog.LevelDebug, "data.chunk.imported", fmt.Sprintf("%s chunk %d: %d values sent, %s", sr.s.name, sr.chunk, len(vs), res.Summary()),
 		slog.String("stream", sr.s.name), slog.Int("values", len(vs)))
 	sr.conflicts(res, vs, rejected)
-	return nil
+	return nil, nil
 }
 
 // conflicts records each value the destination refused, with DHIS2's code.
@@ -285,13 +295,16 @@ func (d *dataRun) count(requests int) {
 // readSource reads a chunk from the source: live values mapped to the
 // destination's UIDs, and deleted ones. With limit > 0 a chunk holding
 // more values ends with errChunkTooBig.
-func (d *dataRun) readSource(ctx context.Context, q url.Values, limit int) (*chunkData, error) {
+func (d *dataRun) readSource(ctx context.Context, ds *dsInfo, q url.Values, limit int) (*chunkData, error) {
 	var out *chunkData
 	err := d.retryRead(ctx, "source", func() error {
 		out = &chunkData{tombs: map[dvKey]bool{}, keys: map[dvKey]struct{}{}}
 		return d.stream(ctx, d.src, q, func(v *dataValue) error {
 			d.mapValue(v)
 			d.fixTimes(v)
+			if m, ok := d.ids[v.Value]; ok && ds.elements[v.DE].isFile() {
+				v.Value = m // a file resource uploaded under another UID
+			}
 			k := v.dvKey()
 			out.keys[k] = struct{}{}
 			if v.Deleted {

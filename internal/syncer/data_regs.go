@@ -2,6 +2,7 @@ package syncer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 
@@ -145,10 +146,10 @@ func (sr *streamRun) sendRegistrations(ctx context.Context, regs []*registration
 	d.count(1)
 	res, err := d.dst.ImportCompleteRegistrations(ctx, body, url.Values{"importStrategy": {"CREATE_AND_UPDATE"}})
 	if err != nil {
-		if dhis2.IsTransient(err) || isUnknown(err) {
+		if isUnknown(err) {
 			return nil // read back by the caller
 		}
-		return fmt.Errorf("destination: %w", err)
+		return fmt.Errorf("destination: import %d registrations: %w", len(regs), err)
 	}
 	t := &sr.cp.Tally
 	t.RegWrites.Created += res.Stats.Created
@@ -210,9 +211,10 @@ func defaultCOC(ctx context.Context, c *dhis2.Client) (string, error) {
 	return "", nil
 }
 
+// isUnknown reports whether a write failed with an unknown outcome (it
+// may have been applied).
 func isUnknown(err error) bool {
-	e, ok := err.(*dhis2.Error)
-	return ok && e.UnknownOutcome
+	return errors.Is(err, dhis2.ErrUnknownOutcome)
 }
 
 // applyDeletes deletes on the destination the values deleted on the
@@ -275,7 +277,7 @@ func (d *dataRun) deleteValues(ctx context.Context) error {
 		for start := 0; start < len(vs); start += d.opts.ChunkValues {
 			batch := vs[start:min(start+d.opts.ChunkValues, len(vs))]
 			res, err := d.importValues(ctx, batch, url.Values{"importStrategy": {"DELETE"}})
-			if err != nil && !dhis2.IsTransient(err) && !isUnknown(err) {
+			if err != nil && !isUnknown(err) {
 				return fmt.Errorf("destination: delete %d data values: %w", len(batch), err)
 			}
 			if res != nil {

@@ -53,10 +53,10 @@ func exportTypes(ctx context.Context, in *Instance, req exportRequest, progress 
 				objs = append(objs, got...)
 			}
 			mu.Lock()
+			defer mu.Unlock()
 			p[typ] = append(p[typ], objs...)
-			mu.Unlock()
 			if progress != nil {
-				progress(typ, len(objs))
+				progress(typ, len(objs)) // under the lock: callers need no synchronisation
 			}
 			return nil
 		})

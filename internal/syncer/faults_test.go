@@ -169,6 +169,12 @@ func TestInstanceProblemsAreClearAndWriteNothing(t *testing.T) {
 			o.Dest = newClient(t, "destination", p.dst.URL, "reader", "Reader-Pass-123")
 			return o
 		}, []string{"destination", `"reader"`, "F_METADATA_IMPORT"}},
+		{"import refused with 403", func(p *pair) Options {
+			if err := p.dst.Faults().AddSpec("POST /api/metadata status=403"); err != nil {
+				t.Fatal(err)
+			}
+			return p.options()
+		}, []string{`"destination"`, "refused to import metadata (HTTP 403)", "authority"}},
 		{"not a DHIS2 server", func(p *pair) Options {
 			o := p.options()
 			o.Dest = newClient(t, "destination", notDHIS2.URL, "admin", "district")
@@ -184,6 +190,7 @@ func TestInstanceProblemsAreClearAndWriteNothing(t *testing.T) {
 			if err == nil || rep.Status != StatusFailed {
 				t.Fatalf("status %s, err %v: want FAILED with an error", rep.Status, err)
 			}
+			t.Logf("message: %v", err)
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("message %q lacks %q", err.Error(), w)

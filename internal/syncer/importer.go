@@ -41,31 +41,19 @@ func ParseAtomicMode(s string) (AtomicMode, error) {
 	return "", fmt.Errorf("unknown atomic mode %q: use all or none", s)
 }
 
-// importParams returns the POST /api/metadata parameters a destination of
-// version v knows: CREATE_AND_UPDATE (or the given strategy) by UID, the
-// atomic mode, errors-only reports, and mergeMode=REPLACE up to 2.40 (the
-// parameter is gone in 2.41).
+// importParams returns the POST /api/metadata parameters for a
+// destination of version v (transform.ImportParams keeps only those v
+// knows): the strategy by UID, the atomic mode, errors-only reports, and
+// REPLACE merging where the parameter still exists.
 func importParams(v dhis2.Version, strategy string, atomic AtomicMode, validate bool) url.Values {
-	q := url.Values{
-		"importStrategy":   {strategy},
-		"identifier":       {"UID"},
-		"atomicMode":       {string(atomic)},
-		"importReportMode": {"ERRORS"},
-		"preheatMode":      {"REFERENCE"},
-		"flushMode":        {"AUTO"},
-		"skipSharing":      {"false"},
-		"importMode":       {"COMMIT"},
-	}
+	mode := "COMMIT"
 	if validate {
-		q.Set("importMode", "VALIDATE")
+		mode = "VALIDATE"
 	}
-	if !v.AtLeast(41) {
-		q.Set("mergeMode", "REPLACE")
-	}
-	if v.AtLeast(36) {
-		q.Set("skipTranslation", "false")
-	}
-	return q
+	return transform.ImportParams(v, transform.ImportOptions{
+		ImportMode: mode, Identifier: "UID", ImportReportMode: "ERRORS", PreheatMode: "REFERENCE",
+		ImportStrategy: strategy, AtomicMode: string(atomic), MergeMode: "REPLACE", FlushMode: "AUTO",
+	})
 }
 
 // importer sends chunks to the destination and records what failed.

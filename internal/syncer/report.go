@@ -212,8 +212,9 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// WriteVerificationTable writes the verification table in the style of
-// rclone check: one line per scope and type, then the totals.
+// WriteTable writes the verification table in the style of rclone check:
+// one line per scope and type (types empty on both sides are counted, not
+// listed), then the totals.
 func (v *Verification) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "scope\ttype\tsource\tdest\tmatch\tdiffer\tmissing\textra\tdocumented\t")
@@ -224,12 +225,24 @@ func (v *Verification) WriteTable(w io.Writer) error {
 		}
 		return items[i].Type < items[j].Type
 	})
+	empty := 0
 	for _, it := range items {
+		if it.Source == 0 && it.Dest == 0 {
+			empty++
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", it.Scope, it.Type, it.Source, it.Dest, it.Match, it.Differ, it.Missing, it.Extra, it.Documented)
 	}
 	t := v.Totals()
 	fmt.Fprintf(tw, "TOTAL\t\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", t.Source, t.Dest, t.Match, t.Differ, t.Missing, t.Extra, t.Documented)
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if empty > 0 {
+		_, err := fmt.Fprintf(w, "(%d types empty on both sides not shown)\n", empty)
+		return err
+	}
+	return nil
 }
 
 // WriteDetails writes the drill-down lines in rclone's combined format:

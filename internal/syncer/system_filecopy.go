@@ -25,9 +25,9 @@ var fileDomainSince = map[string]int{
 	"MESSAGE_ATTACHMENT": 34, "USER_AVATAR": 34, "ORG_UNIT": 38, "ICON": 40, "JOB_DATA": 40,
 }
 
-// maxFileBytes bounds one file download (DHIS2's default upload limit is
+// maxSysFileBytes bounds one file download (DHIS2's default upload limit is
 // 10,000,000 bytes; older servers may hold bigger files).
-const maxFileBytes = 256 << 20
+const maxSysFileBytes = 256 << 20
 
 // storedTimeout bounds the wait for an uploaded file to turn STORED.
 const storedTimeout = 2 * time.Minute
@@ -227,7 +227,7 @@ func (fc *fileCopier) upload(ctx context.Context, spec fileSpec, meta *fileMeta)
 		dataPath = "fileResources/" + url.PathEscape(uid) + "/data"
 	}
 	fc.request()
-	f, err := fc.r.Source.Client.Download(ctx, dataPath, nil, maxFileBytes)
+	f, err := fc.r.Source.Client.Download(ctx, dataPath, nil, maxSysFileBytes)
 	if err != nil {
 		return "", fmt.Errorf("source: %w", err)
 	}

@@ -198,7 +198,6 @@ func (s *sysRun) verifyFiles(ctx context.Context) error {
 		}
 	}
 	fc := s.r.fileCopier()
-	refs = append(refs, fc.dataValueFileRefs()...)
 	items := map[string]*VerifyItem{}
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)

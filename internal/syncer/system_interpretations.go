@@ -25,10 +25,6 @@ var interpretationTargets = []struct{ field, endpoint string }{
 	{"reportTable", "reportTable"}, {"dataSet", "dataSetReport"},
 }
 
-type idRef struct {
-	ID string `json:"id"`
-}
-
 type comment struct {
 	ID   string `json:"id"`
 	Text string `json:"text"`

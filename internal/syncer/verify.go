@@ -143,7 +143,7 @@ func explain(in verifyInput, typ string, diffs []transform.PropertyDiff, src, ds
 			reasons["disabled: created disabled by the users policy (create-disabled); enable it once its password is handed over"] = true
 			continue
 		}
-		reasons[d.Path+": not representable on the destination's DHIS2 version (dropped or rewritten by the conversion to its shape)"] = true
+		reasons[d.Path+": the destination's DHIS2 version does not store it in this form (dropped or rewritten when converting to its shape; see the warnings)"] = true
 	}
 	out := make([]string, 0, len(reasons))
 	for r := range reasons {
