@@ -221,7 +221,7 @@ func (s *sysRun) applyKey(ctx context.Context, n *dsNamespace, key string) error
 	case sameJSON(src.value, dst.value):
 	case s.opts.DataStorePolicy == DataStoreKeep:
 		s.count(partDataStore, func(c *Counts) { c.Ignored++ })
-		return s.applySharing(ctx, n, key)
+		return s.applySharing(ctx, n, key, false)
 	case s.opts.DataStorePolicy == DataStoreMerge:
 		method, value = "PUT", mergeJSON(dst.value, src.value)
 		if sameJSON(value, dst.value) {
@@ -232,17 +232,20 @@ func (s *sysRun) applyKey(ctx context.Context, n *dsNamespace, key string) error
 	}
 	if method == "" {
 		s.count(partDataStore, func(c *Counts) { c.Unchanged++ })
-		return s.applySharing(ctx, n, key)
+		return s.applySharing(ctx, n, key, false)
 	}
 	if !s.writes() {
 		s.count(partDataStore, func(c *Counts) { countWrite(c, method) })
+		if s.withSharing() && method == "POST" && src.meta != nil && !sameSharing(s.mapSharing(ctx, src.meta.Sharing), defaultSharing) {
+			s.count(partDataStoreShares, func(c *Counts) { c.Updated++ })
+		}
 		return nil
 	}
 	if err := s.writeKey(ctx, n, key, method, value, src.encrypted); err != nil || n.refused != "" {
 		return err
 	}
 	s.count(partDataStore, func(c *Counts) { countWrite(c, method) })
-	return s.applySharing(ctx, n, key)
+	return s.applySharing(ctx, n, key, true)
 }
 
 func countWrite(c *Counts, method string) {
@@ -325,30 +328,42 @@ func mergeCovers(src, dst json.RawMessage) bool {
 	return true
 }
 
+// defaultSharing is the sharing DHIS2 gives a new dataStore key: public
+// read and write, no user or group access.
+var defaultSharing = &sharing{Public: "rw------"}
+
 // applySharing gives the destination key the source key's sharing (2.38+
 // on both sides), through /api/sharing?type=dataStore&id=<metaData id>.
-func (s *sysRun) applySharing(ctx context.Context, n *dsNamespace, key string) error {
-	if !s.withSharing() || !s.writes() {
+func (s *sysRun) applySharing(ctx context.Context, n *dsNamespace, key string, written bool) error {
+	if !s.withSharing() || s.r.VerifyOnly {
 		return nil
 	}
 	src := n.src[key]
 	if src.meta == nil || src.meta.Sharing == nil {
 		return nil
 	}
-	dst, err := readEntry(ctx, s.r.Dest.Client, n.name, key, true)
-	s.request(2)
-	if err != nil {
-		s.fail(partDataStoreShares, n.name+"/"+key, "", errorCode(err), err.Error())
+	if written {
+		// A created key has a new metadata id; read it back.
+		dst, err := readEntry(ctx, s.r.Dest.Client, n.name, key, true)
+		s.request(2)
+		if err != nil {
+			s.fail(partDataStoreShares, n.name+"/"+key, "", errorCode(err), err.Error())
+			return nil
+		}
+		n.dst[key] = dst
+	}
+	dst := n.dst[key]
+	want := s.mapSharing(ctx, src.meta.Sharing)
+	if dst == nil || dst.meta == nil || dst.meta.ID == "" || sameSharing(want, dst.meta.Sharing) {
 		return nil
 	}
-	n.dst[key] = dst
-	want := s.mapSharing(ctx, src.meta.Sharing)
-	if dst.meta == nil || dst.meta.ID == "" || sameSharing(want, dst.meta.Sharing) {
+	if !s.writes() {
+		s.count(partDataStoreShares, func(c *Counts) { c.Updated++ })
 		return nil
 	}
 	b := dhis2.JSONBody(map[string]any{"object": legacySharing(want)})
 	b.Idempotent = true
-	_, err = s.r.Dest.Client.Post(ctx, "sharing", url.Values{"type": {"dataStore"}, "id": {dst.meta.ID}}, b)
+	_, err := s.r.Dest.Client.Post(ctx, "sharing", url.Values{"type": {"dataStore"}, "id": {dst.meta.ID}}, b)
 	s.request(1)
 	if err != nil {
 		s.fail(partDataStoreShares, n.name+"/"+key, "", errorCode(err), fmt.Sprintf("set the sharing of dataStore %s/%s: %v", n.name, key, err))

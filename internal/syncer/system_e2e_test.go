@@ -326,3 +326,43 @@ func TestSystemFailureIsHonest(t *testing.T) {
 		t.Fatalf("apps report %+v: want the failed install with its reason", rep.Apps)
 	}
 }
+
+// TestSystemDryRunCountsMatchTheRealRun checks R-16 for the system scope:
+// the counts a dry run plans are those the real run then reports.
+func TestSystemDryRunCountsMatchTheRealRun(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("demo seed replication: skipped with -short")
+	}
+	p := newPair(t, emulator.Options{Version: "2.39", Seed: "demo"}, emulator.Options{Version: "2.41"})
+	o := p.options()
+	o.Scopes = systemScopes
+	o.DryRun = true
+	plan := systemCounts(p.sync(t, o))
+	o.DryRun = false
+	real := systemCounts(p.sync(t, o))
+	for part, want := range real {
+		if got := plan[part]; got != want {
+			t.Errorf("%s: dry run planned %+v, the real run did %+v", part, got, want)
+		}
+	}
+	if len(plan) != len(real) {
+		t.Errorf("dry run parts %v, real run parts %v", plan, real)
+	}
+}
+
+// systemCounts merges the counts of the system stages by part.
+func systemCounts(rep *Report) map[string]Counts {
+	out := map[string]Counts{}
+	for _, s := range rep.Stages {
+		if !strings.HasPrefix(s.Name, ScopeSystem) {
+			continue
+		}
+		for part, c := range s.Counts {
+			sum := out[part]
+			sum.Add(c)
+			out[part] = sum
+		}
+	}
+	return out
+}

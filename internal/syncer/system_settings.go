@@ -206,7 +206,10 @@ func (s *sysRun) syncSettings(ctx context.Context) error {
 		"DHIS2 never returns "+strings.Join(confidentialSettings, ", ")+"; set them on the destination by hand")
 	switch {
 	case s.r.Opts.DryRun:
-		s.count(partSettings, func(c *Counts) { c.Unchanged, c.Updated = len(p.want)-len(p.changed), len(p.changed) })
+		absent := s.unknownSettings(ctx, p.changed, dst)
+		s.count(partSettings, func(c *Counts) {
+			c.Unchanged, c.Updated, c.Ignored = len(p.want)-len(p.changed), len(p.changed)-absent, absent
+		})
 		return nil
 	case s.r.VerifyOnly:
 		s.verified(verifySettings(p.want, dst, nil))
@@ -223,6 +226,29 @@ func (s *sysRun) syncSettings(ctx context.Context) error {
 	})
 	s.verified(verifySettings(p.want, dst, unknown))
 	return nil
+}
+
+// unknownSettings counts, for a dry run, the keys the destination does
+// not know: from 2.41 DHIS2 answers 404 to GET /api/systemSettings/{key}
+// for them (before, it answers an empty value for unknown keys and keys
+// without a value alike, so none is counted).
+func (s *sysRun) unknownSettings(ctx context.Context, keys []string, dst map[string]json.RawMessage) int {
+	if !s.r.Dest.Version().AtLeast(41) {
+		return 0
+	}
+	n := 0
+	for _, k := range keys {
+		if _, ok := dst[k]; ok {
+			continue
+		}
+		var v json.RawMessage
+		err := s.r.Dest.Client.GetJSON(ctx, "systemSettings/"+url.PathEscape(k), nil, &v)
+		s.request(1)
+		if dhis2.KindOf(err) == dhis2.KindNotFound {
+			n++
+		}
+	}
+	return n
 }
 
 // writeSettings sends the changed settings in one bulk request, then one
