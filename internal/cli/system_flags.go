@@ -51,6 +51,6 @@ func printSystemReport(w io.Writer, rep *syncer.Report, maxLines int) {
 	})
 	printList(w, "Not replicable through the DHIS2 API (nothing was copied for these; see docs/not-replicable.md)", len(rep.NotReplicable), maxLines, func(i int) string {
 		n := rep.NotReplicable[i]
-		return fmt.Sprintf("%-45s %8d  %s", n.What, n.Count, n.Reason)
+		return fmt.Sprintf("%9d  %s: %s", n.Count, n.What, n.Reason)
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strings"
 )
 
 // noteNotReplicable records something the run could not carry, with its
@@ -33,8 +34,11 @@ func (s *sysRun) notReplicable(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	have := map[string]bool{}
-	for _, nr := range s.r.Report.NotReplicable {
+	for i, nr := range s.r.Report.NotReplicable {
 		have[nr.What] = true
+		if nr.Count == 0 {
+			s.r.Report.NotReplicable[i].Count = s.countFor(nr.What)
+		}
 	}
 	for _, what := range keysOf(s.nr) {
 		if !have[what] {
@@ -63,6 +67,37 @@ func (s *sysRun) countSourceObjects(ctx context.Context, plural string) (int, er
 	return page.Pager.Total, nil
 }
 
+// countSources derive the count of items other stages list without one,
+// from their verification rows: scope, and the prefix of the row types.
+var countSources = []struct{ what, scope, typePrefix string }{
+	{"data value created/lastUpdated", ScopeData, "dataValues:"},
+	{"data approval", ScopeData, "dataApprovals"},
+	{"tracker createdAt/updatedAt", ScopeTracker, ""},
+	{"tracked entity program owners", ScopeTracker, "enrollments"},
+}
+
+// countFor returns the count of a not-replicable item listed without one
+// (0 when unknown). The caller holds s.mu.
+func (s *sysRun) countFor(what string) int {
+	v := s.r.Report.Verification
+	if v == nil {
+		return 0
+	}
+	for _, cs := range countSources {
+		if !strings.HasPrefix(what, cs.what) {
+			continue
+		}
+		n := 0
+		for _, it := range v.Items {
+			if it.Scope == cs.scope && strings.HasPrefix(it.Type, cs.typePrefix) {
+				n += it.Source
+			}
+		}
+		return n
+	}
+	return 0
+}
+
 // replicatedObjects sums the source side of the verification rows of the
 // other scopes (metadata objects, data values, tracker objects): each has
 // an audit trail on the source that does not travel.
@@ -75,7 +110,8 @@ func (s *sysRun) replicatedObjects() int {
 	}
 	n := 0
 	for _, it := range v.Items {
-		if it.Scope != ScopeSystem {
+		// Value buckets group values that the dataValues rows count.
+		if it.Scope != ScopeSystem && !strings.HasPrefix(it.Type, "dataValueBuckets") {
 			n += it.Source
 		}
 	}
