@@ -8,7 +8,9 @@ import (
 )
 
 // trackerTotals sums the tracker verification lines of one kind.
-func trackerTotals(rep *Report, plural string) VerifyItem { return verifyTotal(rep, ScopeTracker, plural+":") }
+func trackerTotals(rep *Report, plural string) VerifyItem {
+	return verifyTotal(rep, ScopeTracker, plural+":")
+}
 
 func TestTrackerSameVersion(t *testing.T) {
 	if testing.Short() {
