@@ -366,3 +366,39 @@ func systemCounts(rep *Report) map[string]Counts {
 	}
 	return out
 }
+
+// TestSystemVerifyAfterSync checks that a verify-only run after a sync
+// finds the system scope equal (settings the destination's version does
+// not know are documented, not missing), then finds a changed setting.
+func TestSystemVerifyAfterSync(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("demo seed replication: skipped with -short")
+	}
+	for _, tt := range []struct{ from, to string }{{"2.39", "2.41"}, {"2.41", "2.38"}} {
+		t.Run(tt.from+"→"+tt.to, func(t *testing.T) {
+			t.Parallel()
+			p := newPair(t, emulator.Options{Version: tt.from, Seed: "demo"}, emulator.Options{Version: tt.to})
+			o := p.options()
+			o.Scopes = systemScopes
+			requireVerified(t, p.sync(t, o))
+			vo := p.options()
+			vo.Scopes = []string{ScopeSystem}
+			rep, err := Verify(context.Background(), vo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			requireVerified(t, rep)
+			if rep.Status != StatusSuccess {
+				t.Fatalf("verify after sync: %s", rep.Status)
+			}
+			send(t, p.dst, http.MethodPost, "/api/systemSettings/applicationTitle", "text/plain", "Changed on the mirror")
+			if rep, _ = Verify(context.Background(), vo); rep.Status != StatusPartial {
+				t.Fatalf("verify after a change on the destination: %s", rep.Status)
+			}
+			if it, _ := verifyRow(rep, ScopeSystem, partSettings); it.Differ != 1 {
+				t.Fatalf("settings row %+v, want 1 differ", it)
+			}
+		})
+	}
+}

@@ -206,13 +206,16 @@ func (s *sysRun) syncSettings(ctx context.Context) error {
 		"DHIS2 never returns "+strings.Join(confidentialSettings, ", ")+"; set them on the destination by hand")
 	switch {
 	case s.r.Opts.DryRun:
-		absent := s.unknownSettings(ctx, p.changed, dst)
+		absent := 0
+		if s.r.Dest.Version().AtLeast(41) {
+			absent = len(s.absentSettings(ctx, p.changed, dst))
+		}
 		s.count(partSettings, func(c *Counts) {
 			c.Unchanged, c.Updated, c.Ignored = len(p.want)-len(p.changed), len(p.changed)-absent, absent
 		})
 		return nil
 	case s.r.VerifyOnly:
-		s.verified(verifySettings(p.want, dst, nil))
+		s.verified(verifySettings(p.want, dst, s.absentSettings(ctx, p.changed, dst)))
 		return nil
 	}
 	unknown, dst, err := s.writeSettings(ctx, p)
@@ -228,27 +231,29 @@ func (s *sysRun) syncSettings(ctx context.Context) error {
 	return nil
 }
 
-// unknownSettings counts, for a dry run, the keys the destination does
-// not know: from 2.41 DHIS2 answers 404 to GET /api/systemSettings/{key}
-// for them (before, it answers an empty value for unknown keys and keys
-// without a value alike, so none is counted).
-func (s *sysRun) unknownSettings(ctx context.Context, keys []string, dst map[string]json.RawMessage) int {
-	if !s.r.Dest.Version().AtLeast(41) {
-		return 0
-	}
-	n := 0
+// absentSettings explains, for a verify-only run, the source settings the
+// destination does not list: from 2.41 DHIS2 answers 404 to GET
+// /api/systemSettings/{key} for a key its version does not know; before,
+// it answers an empty value for unknown keys and keys without a value
+// alike, so the note says so.
+func (s *sysRun) absentSettings(ctx context.Context, keys []string, dst map[string]json.RawMessage) map[string]string {
+	out := map[string]string{}
 	for _, k := range keys {
 		if _, ok := dst[k]; ok {
+			continue
+		}
+		if !s.r.Dest.Version().AtLeast(41) {
+			out[k] = fmt.Sprintf("the destination's DHIS2 %s lists no value for this setting, and versions before 2.41 cannot tell whether they know it (a sync writes it when they do)", s.r.Dest.Info.VersionString)
 			continue
 		}
 		var v json.RawMessage
 		err := s.r.Dest.Client.GetJSON(ctx, "systemSettings/"+url.PathEscape(k), nil, &v)
 		s.request(1)
 		if dhis2.KindOf(err) == dhis2.KindNotFound {
-			n++
+			out[k] = fmt.Sprintf("the destination's DHIS2 %s has no such setting (it answered %q)", s.r.Dest.Info.VersionString, serverMessage(err))
 		}
 	}
-	return n
+	return out
 }
 
 // writeSettings sends the changed settings in one bulk request, then one
