@@ -35,13 +35,13 @@ type WriteCounts struct {
 	MinMax         int64                   `json:"minMaxDataElements"`
 	LockExceptions int64                   `json:"lockExceptions"`
 	Tokens         int64                   `json:"apiTokens"`
-	System         SystemCounts            `json:"system"` // settings, dataStore, files, apps, icons, interpretations
 	Tracker        TrackerCounts           `json:"tracker"`
+	System         SystemCounts            `json:"system"` // settings, dataStore, files, apps, icons, interpretations
 }
 
 // Total is the number of state-changing writes of every kind.
 func (c WriteCounts) Total() int64 {
-	n := c.DataValues.writes() + c.Registrations.writes() + c.Approvals + c.MinMax + c.LockExceptions + c.Tokens + c.System.total() + c.Tracker.writes()
+	n := c.DataValues.writes() + c.Registrations.writes() + c.Approvals + c.MinMax + c.LockExceptions + c.Tokens + c.Tracker.writes() + c.System.total()
 	for _, m := range c.Metadata {
 		n += m.Created + m.Updated + m.Deleted
 	}

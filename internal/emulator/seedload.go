@@ -34,14 +34,24 @@ func (e *Emulator) loadSeed() error {
 	if err := e.importTrusted(payload); err != nil {
 		return fmt.Errorf("emulator seed %s: %w", e.opts.Seed, err)
 	}
+	if e.opts.SeedMetadataOnly {
+		inst.System.FileValues = nil // data values pointing to file resources
+		if err := e.loadSeedSystem(inst); err != nil {
+			return fmt.Errorf("emulator seed %s: %w", e.opts.Seed, err)
+		}
+		debug.FreeOSMemory()
+		e.seedSummary = fmt.Sprintf("%s, metadata only (%d metadata objects; loaded in %s)",
+			e.opts.Seed, inst.Stats.MetadataObjects, time.Since(start).Round(time.Millisecond))
+		return nil
+	}
 	values, regs, err := e.loadSeedData(inst)
 	if err != nil {
 		return fmt.Errorf("emulator seed %s: %w", e.opts.Seed, err)
 	}
-	if err := e.loadSeedSystem(inst); err != nil {
+	if err := e.loadSeedTracker(inst); err != nil {
 		return fmt.Errorf("emulator seed %s: %w", e.opts.Seed, err)
 	}
-	if err := e.loadSeedTracker(inst); err != nil {
+	if err := e.loadSeedSystem(inst); err != nil {
 		return fmt.Errorf("emulator seed %s: %w", e.opts.Seed, err)
 	}
 	debug.FreeOSMemory() // return the generator's garbage before serving

@@ -39,8 +39,8 @@ func (e *Emulator) sections() []section {
 		e.emulatorSection(),
 		{name: "metadata.json", save: e.meta.Snapshot, load: e.meta.Restore},
 		{name: "datavalues.bin", save: e.values.Snapshot, load: e.values.Restore},
-		e.systemSection(),
 		{name: "tracker.json", save: e.state.tracker.store.Snapshot, load: e.state.tracker.store.Restore, optional: true},
+		e.systemSection(),
 	}
 }
 
@@ -55,6 +55,7 @@ func (e *Emulator) initState() error {
 	meta, err := metadata.New(metadata.Options{
 		Profile:       e.prof,
 		AdminUsername: e.opts.AdminUsername,
+		NoAdmin:       e.opts.NoAdmin,
 		Location:      e.loc,
 		Clock:         e.opts.Clock,
 		OnWrite:       e.onMetadataWrite,

@@ -153,12 +153,24 @@ func (e *Emulator) getDataStoreMeta(user bool) handlerFunc {
 	}
 }
 
+// jsonBody checks that a dataStore write is sent as JSON (DHIS2's
+// consumes = application/json); a missing Content-Type is accepted.
+func jsonBody(r *http.Request) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "json") {
+		return errUnsupported(ct)
+	}
+	return nil
+}
+
 // postDataStoreValue serves POST /api/dataStore/{ns}/{key}: 201, 409 on a
 // duplicate key.
 func (e *Emulator) postDataStoreValue(user bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, err := e.dataStoreFor(r, user)
 		if err != nil {
+			return err
+		}
+		if err := jsonBody(r); err != nil {
 			return err
 		}
 		body, err := readBody(r, maxSystemBody)
@@ -180,6 +192,9 @@ func (e *Emulator) putDataStoreValue(user bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		d, err := e.dataStoreFor(r, user)
 		if err != nil {
+			return err
+		}
+		if err := jsonBody(r); err != nil {
 			return err
 		}
 		body, err := readBody(r, maxSystemBody)

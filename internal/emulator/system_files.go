@@ -69,8 +69,11 @@ func (e *Emulator) renderFile(fr *system.FileResource) map[string]any {
 	return m
 }
 
-// getFileResource serves GET /api/fileResources/{uid}.
+// getFileResource serves GET /api/fileResources/{uid}. Reads and uploads
+// first purge the unassigned files older than two hours (DHIS2's clean-up
+// job, run on the emulator clock).
 func (e *Emulator) getFileResource(w http.ResponseWriter, r *http.Request) error {
+	e.sys.Files.Purge(e.fileReferences())
 	fr, err := e.sys.Files.Get(r.PathValue("uid"))
 	if err != nil {
 		return sysErr(err)
@@ -82,6 +85,7 @@ func (e *Emulator) getFileResource(w http.ResponseWriter, r *http.Request) error
 // files are not served here (DHIS2 answers 401; use /api/dataValues/files).
 func (e *Emulator) getFileResourceData(w http.ResponseWriter, r *http.Request) error {
 	uid := r.PathValue("uid")
+	e.sys.Files.Purge(e.fileReferences())
 	fr, content, err := e.sys.Files.Content(uid)
 	if err != nil {
 		return sysErr(err)

@@ -3,14 +3,17 @@ package syncer
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/d2sync/d2sync/internal/dhis2"
 	"github.com/d2sync/d2sync/internal/transform"
 )
 
@@ -93,7 +96,45 @@ func exportQueries(typ string, req exportRequest) []url.Values {
 	return out
 }
 
+// exportAttempts is how many times exportOne reads one query in full when
+// its body fails mid-way with a transient error (connection reset, body
+// cut short, idle timeout). The client retries failures that happen before
+// the body starts; a stream that breaks after objects were delivered can
+// only be read again from the start, which is safe here because the
+// objects of a failed attempt are discarded.
+const exportAttempts = 3
+
+// exportRetryWait is the pause before re-reading a broken export, times
+// the attempt number.
+const exportRetryWait = 500 * time.Millisecond
+
 func exportOne(ctx context.Context, in *Instance, typ string, q url.Values) ([]map[string]any, error) {
+	for attempt := 1; ; attempt++ {
+		objs, err := exportOnce(ctx, in, typ, q)
+		if err == nil || attempt == exportAttempts || !brokenMidway(err) {
+			if err != nil {
+				return nil, fmt.Errorf("%s: export %s: %w", in.Role, typ, err)
+			}
+			return objs, nil
+		}
+		t := time.NewTimer(time.Duration(attempt) * exportRetryWait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("%s: export %s: %w", in.Role, typ, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// brokenMidway reports whether err is a transient failure that the client
+// did not retry itself: a response body that broke after it started.
+func brokenMidway(err error) bool {
+	e, ok := errors.AsType[*dhis2.Error](err)
+	return ok && e.Kind.Transient() && e.Attempts <= 1
+}
+
+func exportOnce(ctx context.Context, in *Instance, typ string, q url.Values) ([]map[string]any, error) {
 	var objs []map[string]any
 	_, err := in.Client.ExportMetadata(ctx, q, func(t string, raw json.RawMessage) error {
 		if t != typ {
@@ -106,10 +147,7 @@ func exportOne(ctx context.Context, in *Instance, typ string, q url.Values) ([]m
 		objs = append(objs, o)
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("%s: export %s: %w", in.Role, typ, err)
-	}
-	return objs, nil
+	return objs, err
 }
 
 // dedupe drops repeated UIDs (a paged or batched read may repeat one) from

@@ -226,7 +226,7 @@ func TestDeletionsAndMaxDeleteGuard(t *testing.T) {
 		t.Skip("end-to-end: skipped with -short")
 	}
 	t.Parallel()
-	p := newPair(t, emulator.Options{Version: "2.41", Seed: "demo"}, emulator.Options{Version: "2.41"})
+	p := newPair(t, emulator.Options{Version: "2.41", Seed: "demo", SeedMetadataOnly: true}, emulator.Options{Version: "2.41"})
 	first := p.sync(t, p.options())
 	requireVerified(t, first)
 

@@ -1,7 +1,6 @@
 package syncer
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -84,11 +83,6 @@ func loadFixture(t *testing.T, c *dhis2.Client, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The fixtures were made for blank databases: a user role of theirs
-	// called "Superuser" clashes with the emulator's built-in one (role
-	// names are unique), so it is renamed.
-	raw = bytes.ReplaceAll(raw, []byte(`"name": "Superuser"`), []byte(`"name": "Superuser (fixture)"`))
-	raw = bytes.ReplaceAll(raw, []byte(`"name":"Superuser"`), []byte(`"name":"Superuser (fixture)"`))
 	q := map[string][]string{"importStrategy": {"CREATE_AND_UPDATE"}, "atomicMode": {"ALL"}}
 	res, err := c.ImportMetadata(context.Background(), dhis2.BytesBody(raw, ""), q)
 	if err != nil {
@@ -109,9 +103,12 @@ func TestFixtureSetsReplicate(t *testing.T) {
 		last := set.files[len(set.files)-1]
 		t.Run(set.version+" "+last[strings.LastIndexByte(last, '/')+1:], func(t *testing.T) {
 			t.Parallel()
-			// The fixtures define their own "admin" user: the emulators sign in as
-			// another superuser so that the usernames do not clash.
-			p := newPair(t, emulator.Options{Version: set.version, AdminUsername: "d2sync"}, emulator.Options{Version: set.version, AdminUsername: "d2sync"})
+			// The fixtures were made for DHIS2's blank test databases and bring
+			// their own "admin" user and "Superuser" role: the emulators start
+			// without theirs (NoAdmin) and sign in with an account of another
+			// name, which is not a metadata user.
+			opts := emulator.Options{Version: set.version, AdminUsername: "d2sync", NoAdmin: true}
+			p := newPair(t, opts, opts)
 			for _, f := range set.files {
 				loadFixture(t, p.srcCl, filepath.Join(fx, f))
 			}

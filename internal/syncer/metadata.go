@@ -55,6 +55,9 @@ type mdRun struct {
 	cmp      comparer
 	plan     *Plan
 	names    map[string]string
+	// passwords are those generated for the users of the last pickSend;
+	// only the users the destination accepted reach the report.
+	passwords []GeneratedPassword
 }
 
 func (m *mdRun) log(level slog.Level, code, msg string) { m.r.Opts.Progress.Log(level, code, msg) }
@@ -630,15 +633,29 @@ func (m *mdRun) sendPlan(ctx context.Context) (*importer, error) {
 	}
 	m.log(slog.LevelInfo, "metadata.plan", fmt.Sprintf("plan: %s; %d objects to send in %d chunks", planSummary(m.plan), n, len(chunks)))
 	im := &importer{dest: m.r.Dest, atomic: m.r.Opts.AtomicMode, progress: m.r.Opts.Progress, names: m.names}
-	if err := im.run(ctx, chunks); err != nil {
+	err = im.run(ctx, chunks)
+	m.reportPasswords(im)
+	if err != nil {
 		return nil, err
 	}
 	return im, nil
 }
 
+// reportPasswords lists in the report the generated passwords of the users
+// the destination accepted, also when the run stops early; users that were
+// not written (failed, skipped, or a dry run) have none.
+func (m *mdRun) reportPasswords(im *importer) {
+	for _, pw := range m.passwords {
+		if im.sentOK[pw.UID] && !im.failed[pw.UID] {
+			m.r.Report.Passwords = append(m.r.Report.Passwords, pw)
+		}
+	}
+}
+
 // pickSend returns the destination-shape objects to create or update, with
 // the users policy applied to users.
 func (m *mdRun) pickSend() transform.Payload {
+	m.passwords = nil
 	want := m.plan.sendSet()
 	creates := map[string]bool{}
 	for _, it := range m.plan.Type("users").Create {
@@ -689,7 +706,7 @@ func (m *mdRun) userFields(u map[string]any, create bool, src, dst map[string]an
 	}
 	target["password"] = pw
 	target["disabled"] = true
-	m.r.Report.Passwords = append(m.r.Report.Passwords, GeneratedPassword{Username: username, UID: uidOf(u), Password: pw})
+	m.passwords = append(m.passwords, GeneratedPassword{Username: username, UID: uidOf(u), Password: pw})
 }
 
 // applyDeletes performs the planned deletions, unless the run had errors.

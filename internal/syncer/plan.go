@@ -127,15 +127,12 @@ func (c comparer) adjust(typ string, want, have map[string]any) map[string]any {
 }
 
 // equal reports whether the destination object have already holds want.
-// The creation date is not compared: DHIS2 takes it from the payload only
-// when it creates an object, so an object the destination already had
-// keeps its own, and no update can change it.
+// The creation date is compared like any property: DHIS2 takes it from the
+// payload on update as on create (IdentifiableObjectBundleHook.preUpdate,
+// then the merge), so an update carries the source's.
 func (c comparer) equal(typ string, want, have map[string]any) bool {
 	w := c.adjust(typ, want, have)
 	drop := map[string]bool{}
-	if w["created"] != have["created"] {
-		drop["created"] = true
-	}
 	for k, v := range have {
 		if _, ok := w[k]; !ok && (c.destDefault(typ, k) || looksDefault(v)) {
 			drop[k] = true
@@ -180,7 +177,7 @@ func withoutOwner(o map[string]any) map[string]any {
 }
 
 // significant returns the differences between want and have that equal
-// does not forgive (creation date, destination defaults).
+// does not forgive (destination defaults, an owner the destination filled).
 func (c comparer) significant(typ string, want, have map[string]any) []transform.PropertyDiff {
 	var out []transform.PropertyDiff
 	for _, d := range transform.DiffObjects(typ, want, have) {
@@ -188,7 +185,7 @@ func (c comparer) significant(typ string, want, have map[string]any) []transform
 		if i := strings.IndexAny(top, ".["); i >= 0 {
 			top = top[:i]
 		}
-		if top == "created" || d.Kind == transform.DiffExtra && (c.destDefault(typ, top) || looksDefault(have[top])) {
+		if d.Kind == transform.DiffExtra && (c.destDefault(typ, top) || looksDefault(have[top])) {
 			continue
 		}
 		if d.Path == "sharing.owner" && ownerFilled(want, have) {

@@ -110,3 +110,23 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestPlanCreatedDiffers checks that a creation date differing on the
+// destination is an update and, left unfixed, a "differ": DHIS2 applies
+// the payload's created on update as on create, so nothing excuses it.
+func TestPlanCreatedDiffers(t *testing.T) {
+	t.Parallel()
+	obj := func(created string) map[string]any {
+		return map[string]any{"id": uid("de1"), "name": "ANC 1", "shortName": "ANC 1", "created": created}
+	}
+	expected := transform.Payload{"dataElements": {obj("2019-05-06T07:08:09.123")}}
+	dest := transform.Payload{"dataElements": {obj("2026-01-01T00:00:00.000")}}
+	cmp := comparer{policy: UsersCreateDisabled}
+	if tp := buildPlan([]string{"dataElements"}, expected, dest, cmp).Type("dataElements"); len(tp.Update) != 1 {
+		t.Fatalf("plan = %+v, want one update carrying the source's created", tp)
+	}
+	items := verifyMetadata(verifyInput{types: []string{"dataElements"}, baseline: expected, expected: expected, dest: dest, full: true, cmp: cmp})
+	if it := items[0]; it.Differ != 1 || it.Documented != 0 || !contains(it.Details[0].Paths, "created") {
+		t.Fatalf("verification = %+v, want one differ on created", it)
+	}
+}

@@ -30,7 +30,7 @@ func TestIncrementalCarriesChangesAndSkipsDeletesAfterErrors(t *testing.T) {
 		t.Skip("end-to-end: skipped with -short")
 	}
 	t.Parallel()
-	p := newPair(t, emulator.Options{Version: "2.40", Seed: "demo"}, emulator.Options{Version: "2.39"})
+	p := newPair(t, emulator.Options{Version: "2.40", Seed: "demo", SeedMetadataOnly: true}, emulator.Options{Version: "2.39"})
 	first := p.sync(t, p.options())
 	requireVerified(t, first)
 	des := first.Plan.Type("dataElements").Create

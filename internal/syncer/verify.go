@@ -135,10 +135,6 @@ func explain(in verifyInput, typ string, diffs []transform.PropertyDiff, src, ds
 			reasons["sharing.owner: the source object has no owner, so the destination made the importing user its owner"] = true
 			continue
 		}
-		if d.Path == "created" {
-			reasons["created: the destination keeps the creation date of an object it already had (DHIS2 takes it from the payload only when it creates the object)"] = true
-			continue
-		}
 		if typ == "users" && d.Path == "disabled" && usersDisabledByPolicy(src, dst) {
 			reasons["disabled: created disabled by the users policy (create-disabled); enable it once its password is handed over"] = true
 			continue

@@ -73,8 +73,11 @@ func (im *importer) addClean(b *batch, e *entry) {
 
 // build produces the object to store for an entry: REPLACE semantics (the
 // payload wins, absent properties get their Java defaults) or MERGE (≤2.40),
-// with created/createdBy kept, lastUpdated = now and the importing user as
-// lastUpdatedBy.
+// with lastUpdated = now and the importing user as lastUpdatedBy. createdBy
+// is kept on update (IdentifiableObjectBundleHook: "CreatedBy field is
+// immutable"); created is not: preUpdate runs setAutoFields on the incoming
+// object (created = now when the payload has none) and the merge copies it
+// onto the stored one, so an update takes created from the payload, or now.
 func (im *importer) build(sc *Schema, e *entry) Object {
 	o := copyObject(e.obj)
 	if e.existing != nil && im.params.MergeMode != "REPLACE" && im.params.MergeMode != "" {
@@ -88,8 +91,10 @@ func (im *importer) build(sc *Schema, e *entry) Object {
 	setDefaultReferences(sc, o)
 	o["id"] = e.uid
 	if e.existing != nil {
-		if c, ok := e.existing["created"]; ok {
+		if c, ok := e.obj["created"]; ok && c != nil {
 			o["created"] = c
+		} else {
+			o["created"] = im.now
 		}
 		if c, ok := e.existing["createdBy"]; ok {
 			o["createdBy"] = c
@@ -151,7 +156,7 @@ var defaultOf = map[string]string{
 // categoryCombo gets bjDvmb4bfuf).
 func setDefaultReferences(sc *Schema, o Object) {
 	for _, p := range sc.Properties {
-		if p.Type != Reference || p.Embedded || !p.Persisted || !p.Owner || !defaultClasses[p.Klass] {
+		if !p.singleRef() || !p.Persisted || !p.Owner || !defaultClasses[p.Klass] {
 			continue
 		}
 		if _, ok := o[p.Name]; ok {

@@ -227,3 +227,55 @@ func TestDeletedObjectsPaging(t *testing.T) {
 		t.Errorf("klass list %v", k)
 	}
 }
+
+// TestCreatedOnUpdate checks that an update takes created from the payload,
+// or the import time when the payload has none, as DHIS2 does
+// (IdentifiableObjectBundleHook.preUpdate calls setAutoFields on the
+// incoming object, then the merge copies every property, created included,
+// onto the stored object). createdBy is kept.
+func TestCreatedOnUpdate(t *testing.T) {
+	t.Parallel()
+	const first = `{"constants":[{"id":"constCrea01","name":"C","shortName":"C","value":1,"created":"2019-05-06T07:08:09.123"}]}`
+	tests := []struct {
+		name, mergeMode, update string
+		want                    func(before, after map[string]any) bool
+	}{
+		{"payload created replaces the stored one", "",
+			`{"constants":[{"id":"constCrea01","name":"C","shortName":"C","value":2,"created":"2018-01-02T03:04:05.000"}]}`,
+			func(_, after map[string]any) bool { return after["created"] == "2018-01-02T03:04:05.000" }},
+		{"no created in the payload: the import time", "",
+			`{"constants":[{"id":"constCrea01","name":"C","shortName":"C","value":2}]}`,
+			func(_, after map[string]any) bool { return after["created"] == after["lastUpdated"] }},
+		{"MERGE mode: same rule", "MERGE",
+			`{"constants":[{"id":"constCrea01","name":"C","shortName":"C","value":2}]}`,
+			func(_, after map[string]any) bool { return after["created"] == after["lastUpdated"] }},
+		{"same created: unchanged", "",
+			`{"constants":[{"id":"constCrea01","name":"C","shortName":"C","value":2,"created":"2019-05-06T07:08:09.123"}]}`,
+			func(before, after map[string]any) bool { return after["created"] == before["created"] }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newStore(t, "2.40")
+			importJSON(t, s, []byte(first))
+			before := get(t, s, "constants", "constCrea01", "created,lastUpdated,createdBy")
+			if before["created"] != "2019-05-06T07:08:09.123" {
+				t.Fatalf("created on create = %v, want the payload's", before["created"])
+			}
+			kv := []string{"importStrategy", "UPDATE"}
+			if tt.mergeMode != "" {
+				kv = append(kv, "mergeMode", tt.mergeMode)
+			}
+			if rep := importJSON(t, s, []byte(tt.update), kv...); rep.Status != StatusOK || rep.Stats.Updated != 1 {
+				t.Fatalf("update: %+v %s", rep.Stats, errorSummary(rep))
+			}
+			after := get(t, s, "constants", "constCrea01", "created,lastUpdated,createdBy")
+			if !tt.want(before, after) {
+				t.Errorf("created %v -> %v (lastUpdated %v)", before["created"], after["created"], after["lastUpdated"])
+			}
+			if refID(after["createdBy"]) != refID(before["createdBy"]) {
+				t.Errorf("createdBy changed: %v -> %v", before["createdBy"], after["createdBy"])
+			}
+		})
+	}
+}

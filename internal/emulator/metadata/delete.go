@@ -19,7 +19,7 @@ func (s *Store) deleteBlocked(sc *Schema, uid string, minor int) (ErrorReport, b
 			continue
 		}
 		for _, p := range other.Properties {
-			if !p.Persisted || !p.Owner || !p.Required || p.Type != Reference || p.Embedded || p.Klass != sc.Klass {
+			if !p.Persisted || !p.Owner || !p.Required || !p.singleRef() || p.Klass != sc.Klass {
 				continue
 			}
 			for ouid, o := range ts.objs {

@@ -87,6 +87,8 @@ func importJSON(t testing.TB, s *Store, body []byte, kv ...string) *ImportReport
 			ip.ImportReportMode = kv[i+1]
 		case "identifier":
 			ip.Identifier = kv[i+1]
+		case "mergeMode":
+			ip.MergeMode = kv[i+1]
 		case "skipSharing":
 			ip.SkipSharing = kv[i+1] == "true"
 		default:

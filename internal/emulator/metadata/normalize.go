@@ -101,10 +101,10 @@ func (s *Store) normalizeValue(p *Property, v any, identifier string) (any, bool
 	case p.Type == Date:
 		nv, _ := normalizeDate(v, s.loc)
 		return nv, true
-	case p.Type == Reference && !p.Embedded:
+	case p.singleRef():
 		r := normalizeRef(v)
 		return r, r != nil
-	case p.Type == Reference && p.Embedded:
+	case p.Type == Reference && p.Embedded && !p.Collection():
 		if m, ok := v.(map[string]any); ok {
 			if isc, ok := s.schemas.ByKlass(p.Klass); ok {
 				return s.normalizeEmbedded(isc, m, identifier), true
@@ -112,7 +112,7 @@ func (s *Store) normalizeValue(p *Property, v any, identifier string) (any, bool
 			return deepCopy(m), true
 		}
 		return nil, false
-	case p.Type == Collection:
+	case p.Collection():
 		items, ok := v.([]any)
 		if !ok {
 			return nil, false
@@ -226,9 +226,9 @@ func (im *importer) resolveCodeRefs(sc *Schema, o Object) {
 			continue
 		}
 		switch {
-		case p.Type == Reference && !p.Embedded:
+		case p.singleRef():
 			im.resolveRef(p.Klass, v)
-		case p.Type == Collection && p.ItemType == Reference && !p.Embedded:
+		case p.refList():
 			items, _ := v.([]any)
 			for _, it := range items {
 				im.resolveRef(p.ItemKlass, it)

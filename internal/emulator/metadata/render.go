@@ -51,7 +51,7 @@ func isSharingKey(k string) bool {
 // sub-selection asks for more, embedded objects fully or per sub-selection.
 func (s *Store) shapeValue(rc *renderCtx, p *Property, v any, children []*fieldNode) (any, bool) {
 	switch {
-	case p.Type == Reference && !p.Embedded:
+	case p.singleRef():
 		id := refID(v)
 		if id == "" {
 			return nil, false
@@ -60,7 +60,7 @@ func (s *Store) shapeValue(rc *renderCtx, p *Property, v any, children []*fieldN
 			return nil, false
 		}
 		return s.renderRef(rc, p.Klass, id, children), true
-	case p.Type == Collection && p.ItemType == Reference && !p.Embedded:
+	case p.refList():
 		items, _ := v.([]any)
 		out := make([]any, 0, len(items))
 		for _, it := range items {
@@ -353,7 +353,7 @@ func (s *Store) buildEmbeddedInverse(sc *Schema, p *Property) map[string][]any {
 	}
 	var back string
 	for _, q := range isc.Properties {
-		if q.Type == Reference && q.Klass == sc.Klass {
+		if q.singleRef() && q.Klass == sc.Klass {
 			back = q.Name
 		}
 	}

@@ -158,10 +158,17 @@ type Property struct {
 	Nameable       bool
 	NonNull        bool   // the Java value is never null (primitive or initialized), so E4000 never fires
 	Default        string // JSON of the value a new object gets when the input omits it; "" = none
+
+	collection bool // the Java value is a collection, whatever Type says
 }
 
-// Collection reports whether the property holds a collection.
-func (p *Property) Collection() bool { return p.Type == Collection }
+// Collection reports whether the property holds a collection. As in DHIS2
+// (Property.isCollection, set from the Java return type), this does not
+// depend on Type: from 2.36 the item lists of the embedded dimension
+// objects (categoryDimension.categoryOptions, …) are annotated
+// @Property(REFERENCE), so /api/schemas reports propertyType REFERENCE for
+// them, yet they are lists of references.
+func (p *Property) Collection() bool { return p.collection }
 
 // IsReference reports whether the property refers to other stored objects
 // (a REFERENCE or a collection of REFERENCEs) rather than embedding them.
@@ -169,7 +176,22 @@ func (p *Property) IsReference() bool {
 	if p.Embedded {
 		return false
 	}
-	return p.Type == Reference || p.ItemType == Reference
+	if p.Collection() {
+		return p.ItemType == Reference
+	}
+	return p.Type == Reference
+}
+
+// singleRef reports whether the property holds one reference to a stored
+// object (not a collection, not embedded).
+func (p *Property) singleRef() bool {
+	return p.Type == Reference && !p.Embedded && !p.Collection()
+}
+
+// refList reports whether the property holds a list of references to stored
+// objects.
+func (p *Property) refList() bool {
+	return p.Collection() && p.ItemType == Reference && !p.Embedded
 }
 
 // RefKlass is the class referenced by a reference property (item class for collections).
@@ -294,6 +316,7 @@ func newProperty(pd *propDef) *Property {
 		Translatable: pd.flags&pTranslatable != 0, Embedded: pd.flags&pEmbedded != 0,
 		Identifiable: pd.flags&pIdentifiable != 0, Nameable: pd.flags&pNameable != 0,
 		NonNull: pd.flags&pNonNull != 0, Default: pd.def,
+		collection: pd.typ == Collection || pd.item != "",
 	}
 	if p.FieldName == "" {
 		p.FieldName = p.Name

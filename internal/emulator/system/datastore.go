@@ -22,6 +22,8 @@ type Entry struct {
 	CreatedBy     UserRef         `json:"createdBy"`
 	LastUpdatedBy UserRef         `json:"lastUpdatedBy"`
 	Sharing       Sharing         `json:"sharing"`
+
+	parsed any // Value decoded for queries; never modified in place
 }
 
 func (e *Entry) clone() *Entry {
@@ -253,7 +255,7 @@ func (d *DataStore) Put(c Caller, ns, key string, value []byte) (created bool, m
 	if err != nil {
 		return false, "", err
 	}
-	e.Value = v
+	e.Value, e.parsed = v, decodeValue(v)
 	e.LastUpdated = d.sys.now()
 	e.LastUpdatedBy = c.ref()
 	return false, d.msg("updated", ns, key), nil
@@ -372,6 +374,7 @@ func (d *DataStore) entries() []*Entry {
 }
 
 func (d *DataStore) insert(e *Entry) {
+	e.parsed = decodeValue(e.Value)
 	if d.namespaces[e.Namespace] == nil {
 		d.namespaces[e.Namespace] = map[string]*Entry{}
 	}

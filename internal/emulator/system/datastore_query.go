@@ -292,7 +292,7 @@ func (d *DataStore) Query(c Caller, ns string, q Query) (*QueryResult, error) {
 		if !d.user && !e.Sharing.canRead(c) {
 			continue
 		}
-		rows = append(rows, row{k, decodeValue(e.Value)})
+		rows = append(rows, row{k, e.parsed}) // decoded when written
 	}
 	d.mu.RUnlock()
 	var kept []row

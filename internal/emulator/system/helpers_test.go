@@ -37,7 +37,7 @@ type bundle struct {
 func setup(t *testing.T, version string) *bundle {
 	t.Helper()
 	clk := &fakeClock{t: time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)}
-	return &bundle{sys: New(Options{Profile: profile.MustFor(version), Clock: clk.now}), clock: clk}
+	return &bundle{sys: New(Options{Profile: setupProfile(version), Clock: clk.now}), clock: clk}
 }
 
 var (
@@ -74,3 +74,5 @@ func mustKind(t *testing.T, err error, k Kind, msg string) {
 		t.Fatalf("error kind %d %q, want kind %d %q", e.Kind, e.Message, k, msg)
 	}
 }
+
+func setupProfile(version string) profile.Profile { return profile.MustFor(version) }
