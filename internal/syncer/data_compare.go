@@ -222,7 +222,6 @@ type chunkCompare struct {
 
 func (cc *chunkCompare) compare(src []*dataValue, dst map[dvKey]*dataValue, extras bool, t *dataTally) {
 	buckets := map[[2]string]*bucket{}
-	seen := make(map[dvKey]bool, len(src))
 	bk := func(v *dataValue) *bucket {
 		k := [2]string{v.PE, v.OU}
 		b := buckets[k]
@@ -234,8 +233,10 @@ func (cc *chunkCompare) compare(src []*dataValue, dst map[dvKey]*dataValue, extr
 	}
 	for _, s := range src {
 		k := s.dvKey()
-		seen[k] = true
 		d := dst[k]
+		if d != nil {
+			d.seen = true
+		}
 		if cc.des[s.DE].dropsZero(s.Value) && d == nil {
 			t.Values.Documented++
 			continue
@@ -262,7 +263,7 @@ func (cc *chunkCompare) compare(src []*dataValue, dst map[dvKey]*dataValue, extr
 	}
 	if extras {
 		for k, d := range dst {
-			if seen[k] || cc.deleted[k] {
+			if d.seen || cc.deleted[k] {
 				// Values deleted on the source are pending deletions,
 				// counted when the deletions are applied or skipped.
 				continue

@@ -11,41 +11,56 @@ import (
 	"github.com/d2sync/d2sync/internal/emulator/emulatortest"
 )
 
-// TestDataDemoToBlank replicates the demo instance (metadata first, then
-// ~250k data values and ~23k registrations) into a blank one of the same
-// version and checks the verification, then that a second run posts no
-// data value at all.
-func TestDataDemoToBlank(t *testing.T) {
+// TestDemoToBlankAll replicates the demo instance into a blank one of the
+// same version with --scope all (metadata first, then ~250k data values,
+// ~23k registrations, then 7k tracked entities, 5k enrollments, 34k
+// events, 2k relationships), checks the run's own verification, a
+// separate verify run, and that a second run posts no data value and no
+// tracker object.
+func TestDemoToBlankAll(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: skipped with -short")
 	}
 	t.Parallel()
 	p := newDataPair(t, emulator.Options{Version: "2.40", Seed: "demo"}, emulator.Options{Version: "2.40"})
-	rep := p.run(t, p.opts(ScopeMetadata, ScopeData))
+	rep := p.run(t, p.opts(ScopeAll))
 	requireEqual(t, rep, ScopeData)
-	values := verifyTotal(rep, ScopeData, "dataValues:")
-	regs := verifyTotal(rep, ScopeData, "completeDataSetRegistrations:")
-	t.Logf("values %+v", values)
-	t.Logf("registrations %+v", regs)
-	if values.Match < 200_000 || values.Source != values.Dest {
-		t.Errorf("values: %+v, want > 200,000 matching", values)
+	requireEqual(t, rep, ScopeTracker)
+	for _, c := range []struct {
+		scope, prefix string
+		min           int
+	}{
+		{ScopeData, "dataValues:", 200_000}, {ScopeData, "completeDataSetRegistrations:", 20_000},
+		{ScopeTracker, "trackedEntities:", 5000}, {ScopeTracker, "enrollments:", 5000},
+		{ScopeTracker, "events:", 30_000}, {ScopeTracker, "relationships:", 2000},
+	} {
+		tot := verifyTotal(rep, c.scope, c.prefix)
+		t.Logf("%s %s %+v", c.scope, c.prefix, tot)
+		if tot.Match < c.min || tot.Source != tot.Dest || tot.Match != tot.Source {
+			t.Errorf("%s %s: %+v, want ≥ %d matching", c.scope, c.prefix, tot, c.min)
+		}
 	}
-	if regs.Match < 20_000 {
-		t.Errorf("registrations: %+v, want > 20,000 matching", regs)
+	if got, match := p.dst.WriteCounts().DataValues.Imported, verifyTotal(rep, ScopeData, "dataValues:").Match; got != int64(match) {
+		t.Errorf("destination imported %d values, verification matched %d", got, match)
 	}
-	if got := p.dst.WriteCounts().DataValues.Imported; got != int64(values.Match) {
-		t.Errorf("destination imported %d values, verification matched %d", got, values.Match)
+
+	vrep, err := Verify(context.Background(), p.opts(ScopeData, ScopeTracker))
+	if err != nil || vrep.Status != StatusSuccess {
+		t.Fatalf("verify: %v, status %s", err, vrep.Status)
+	}
+	if tot := vrep.Verification.Totals(); tot.Missing+tot.Extra+tot.Differ != 0 || tot.Match < 300_000 {
+		t.Errorf("verify totals %+v", tot)
 	}
 
 	// Second run: nothing posted.
 	p.dst.ResetRequests()
-	rep2 := p.run(t, p.opts(ScopeData))
+	rep2 := p.run(t, p.opts(ScopeData, ScopeTracker))
 	requireEqual(t, rep2, ScopeData)
-	if n := countRequests(p.dst, "POST", "/dataValueSets"); n != 0 {
-		t.Errorf("second run posted %d data value sets", n)
-	}
-	if n := countRequests(p.dst, "POST", "/completeDataSetRegistrations"); n != 0 {
-		t.Errorf("second run posted %d registration sets", n)
+	requireEqual(t, rep2, ScopeTracker)
+	for _, path := range []string{"/dataValueSets", "/completeDataSetRegistrations", "/tracker"} {
+		if n := countRequests(p.dst, "POST", path); n != 0 {
+			t.Errorf("second run posted to %s %d times", path, n)
+		}
 	}
 }
 

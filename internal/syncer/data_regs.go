@@ -42,18 +42,28 @@ func sameRegistration(s, d *registration) bool {
 	return s.completed() == d.completed() && s.day() == d.day() && (s.StoredBy == "" || s.StoredBy == d.StoredBy)
 }
 
-// registrations replicates and verifies the stream's complete data set
-// registrations (they are few: one per data set, period and org unit).
+// registrations replicates and verifies the complete data set
+// registrations of a data set in the selected subtrees (they are few: one
+// per data set, period, org unit and attribute option combo).
 func (sr *streamRun) registrations(ctx context.Context) error {
+	for _, n := range sr.s.regs {
+		if err := sr.registrationsUnder(ctx, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (sr *streamRun) registrationsUnder(ctx context.Context, n *ouNode) error {
 	d := sr.d
-	ds, n := sr.s.ds, sr.s.root
-	q := url.Values{"dataSet": {ds.ID}, "orgUnit": {n.ID}, "children": {fmt.Sprint(sr.s.subtree)}}
+	ds := sr.s.ds
+	q := url.Values{"dataSet": {ds.ID}, "orgUnit": {n.ID}, "children": {"true"}}
 	d.periodQuery(q)
 	src, err := d.readRegistrations(ctx, d.src, q, true)
 	if err != nil {
 		return fmt.Errorf("source: %w", err)
 	}
-	dq := url.Values{"dataSet": {d.mapID(ds.ID)}, "orgUnit": {d.mapID(n.ID)}, "children": {fmt.Sprint(sr.s.subtree)}}
+	dq := url.Values{"dataSet": {d.mapID(ds.ID)}, "orgUnit": {d.mapID(n.ID)}, "children": {"true"}}
 	d.periodQuery(dq)
 	dst, err := d.readRegistrationMap(ctx, d.dst, dq)
 	if err != nil {

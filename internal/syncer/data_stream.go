@@ -21,6 +21,7 @@ type dataStream struct {
 	root    *ouNode
 	subtree bool
 	name    string
+	regs    []*ouNode // registration stream: the selected subtrees
 }
 
 // streams lists the streams of the run: per data set, each subtree below
@@ -32,6 +33,8 @@ func (d *dataRun) streams() ([]*dataStream, error) {
 	}
 	var out []*dataStream
 	for _, ds := range d.sets {
+		// Registrations are few: one stream per data set.
+		out = append(out, &dataStream{ds: ds, regs: singles, name: ScopeData + ":" + ds.ID + ":registrations"})
 		for _, n := range singles {
 			out = append(out, &dataStream{ds: ds, root: n, name: ScopeData + ":" + ds.ID + ":" + n.ID + ":node"})
 		}
@@ -47,7 +50,6 @@ type dataCheckpoint struct {
 	Plan     string          `json:"plan"`
 	GenStart time.Time       `json:"genStart"`
 	Last     string          `json:"last,omitempty"`
-	RegsDone bool            `json:"regsDone,omitempty"`
 	Done     bool            `json:"done,omitempty"`
 	Tally    dataTally       `json:"tally"`
 	Deletes  []pendingDelete `json:"deletes,omitempty"`
@@ -78,17 +80,14 @@ func (d *dataRun) runStream(ctx context.Context, s *dataStream) error {
 		}
 	}
 	if !sr.cp.Done {
-		if err := sr.walk(ctx, s.root, s.subtree); err != nil {
-			return err
+		var err error
+		if s.regs != nil {
+			err = sr.registrations(ctx)
+		} else {
+			err = sr.walk(ctx, s.root, s.subtree)
 		}
-		if !sr.cp.RegsDone {
-			if err := sr.registrations(ctx); err != nil {
-				return err
-			}
-			sr.cp.RegsDone = true
-			if err := sr.save(ctx); err != nil {
-				return err
-			}
+		if err != nil {
+			return err
 		}
 		sr.cp.Done = true
 		if err := sr.save(ctx); err != nil {

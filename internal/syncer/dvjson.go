@@ -18,6 +18,7 @@ type dataValue struct {
 	StoredBy             string
 	Created, LastUpdated string
 	FollowUp, Deleted    bool
+	seen                 bool // a comparison matched it (destination side)
 }
 
 // dvKey identifies a value's cell: data element, period, org unit,

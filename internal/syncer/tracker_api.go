@@ -1,9 +1,11 @@
 package syncer
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -45,6 +47,24 @@ func (a trkAPI) path(kind string) (path, key string) {
 	p := map[string]string{transform.KindTrackedEntity: "trackedEntities", transform.KindEnrollment: "enrollments",
 		transform.KindEvent: "events", transform.KindRelationship: "relationships"}[kind]
 	return "tracker/" + p, p
+}
+
+// fields returns the field filter of a kind's exports: what the payload
+// carries, without the server's bookkeeping (createdBy, updatedBy, nested
+// collections) that would only cost bytes. The old API gets its default.
+func (a trkAPI) fields(kind string) string {
+	if a.old() {
+		return ""
+	}
+	switch kind {
+	case transform.KindTrackedEntity:
+		return "*,!relationships,!enrollments,!events,!programOwners,!createdBy,!updatedBy,attributes[attribute,value]"
+	case transform.KindEnrollment:
+		return "*,!relationships,!events,!attributes,!createdBy,!updatedBy,notes[note,value,storedAt]"
+	case transform.KindEvent:
+		return "*,!relationships,!createdBy,!updatedBy,dataValues[dataElement,value,providedElsewhere],notes[note,value,storedAt]"
+	}
+	return ""
 }
 
 // uidField is the property that holds a kind's UID in the instance's shape.
@@ -123,31 +143,84 @@ func (a trkAPI) page(ctx context.Context, kind string, q url.Values, page, size 
 	return a.list(ctx, kind, q)
 }
 
-// list reads a list answer (paged or not) in any envelope.
+// trackerEnvelope holds the list of any tracker list answer: the typed
+// key (2.41+, old API), or "instances" (2.36–2.40).
+type trackerEnvelope struct {
+	Instances              []map[string]any `json:"instances"`
+	TrackedEntities        []map[string]any `json:"trackedEntities"`
+	TrackedEntityInstances []map[string]any `json:"trackedEntityInstances"`
+	Enrollments            []map[string]any `json:"enrollments"`
+	Events                 []map[string]any `json:"events"`
+	Relationships          []map[string]any `json:"relationships"`
+}
+
+func (e *trackerEnvelope) items(key string) ([]map[string]any, bool) {
+	switch {
+	case e.Instances != nil:
+		return e.Instances, true
+	case key == "trackedEntities" && e.TrackedEntities != nil:
+		return e.TrackedEntities, true
+	case key == "trackedEntityInstances" && e.TrackedEntityInstances != nil:
+		return e.TrackedEntityInstances, true
+	case key == "enrollments" && e.Enrollments != nil:
+		return e.Enrollments, true
+	case key == "events" && e.Events != nil:
+		return e.Events, true
+	case key == "relationships" && e.Relationships != nil:
+		return e.Relationships, true
+	}
+	return nil, false
+}
+
+// list reads a list answer (paged or not) in any envelope, decoding the
+// body once as it streams in.
 func (a trkAPI) list(ctx context.Context, kind string, q url.Values) ([]map[string]any, error) {
 	path, key := a.path(kind)
-	var raw json.RawMessage
-	if err := a.c.GetJSON(ctx, path, q, &raw); err != nil {
+	rc, err := a.c.Stream(ctx, path, q)
+	if err != nil {
 		return nil, err
 	}
-	var items []map[string]any
-	if len(raw) > 0 && raw[0] == '[' { // old /api/relationships answers a bare array
-		err := json.Unmarshal(raw, &items)
-		return items, err
+	defer rc.Close()
+	br := bufio.NewReaderSize(rc, 64<<10)
+	first, err := peekNonSpace(br)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	var env map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &env); err != nil {
-		return nil, err
+	dec := json.NewDecoder(br)
+	if first == '[' { // the old /api/relationships answers a bare array
+		var items []map[string]any
+		if err := dec.Decode(&items); err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		return items, nil
 	}
-	arr, ok := env[key]
-	if !ok {
-		arr, ok = env["instances"]
+	var env trackerEnvelope
+	if err := dec.Decode(&env); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
+	items, ok := env.items(key)
 	if !ok {
 		return nil, fmt.Errorf("read %s: the answer has no %q list", path, key)
 	}
-	err := json.Unmarshal(arr, &items)
-	return items, err
+	return items, nil
+}
+
+func peekNonSpace(br *bufio.Reader) (byte, error) {
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			if err == io.EOF {
+				return 0, io.ErrUnexpectedEOF
+			}
+			return 0, err
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			br.ReadByte()
+			continue
+		}
+		return b[0], nil
+	}
 }
 
 // get reads one object; nil when it does not exist.

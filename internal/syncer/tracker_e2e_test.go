@@ -12,20 +12,6 @@ func trackerTotals(rep *Report, plural string) VerifyItem {
 	return verifyTotal(rep, ScopeTracker, plural+":")
 }
 
-func TestTrackerSameVersion(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: skipped with -short")
-	}
-	t.Parallel()
-	p := newDataPair(t, emulator.Options{Version: "2.40", Seed: "demo"}, emulator.Options{Version: "2.40"})
-	p.run(t, p.opts(ScopeMetadata))
-	rep := p.run(t, p.opts(ScopeTracker))
-	for _, k := range []string{"trackedEntities", "enrollments", "events", "relationships"} {
-		t.Logf("%s %+v", k, trackerTotals(rep, k))
-	}
-	requireEqual(t, rep, ScopeTracker)
-}
-
 // TestTrackerAcrossVersions replicates tracker data from the old API to
 // the new one (2.35 → 2.40) and from 2.41 (both APIs) to 2.42 (new only).
 func TestTrackerAcrossVersions(t *testing.T) {

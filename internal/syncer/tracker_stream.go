@@ -104,6 +104,8 @@ func (t *trackerRun) readPage(ctx context.Context, s *trkStream, page, size int)
 	if kind == transform.KindRelationship {
 		kind = transform.KindTrackedEntity
 		q.Set("fields", t.src.uidField(kind)+",relationships")
+	} else if f := t.src.fields(kind); f != "" {
+		q.Set("fields", f)
 	}
 	t.src.scope(q, kind, prog, s.tet, s.root.ID, s.subtree)
 	if t.writes || t.r.Opts.DryRun {
@@ -149,8 +151,11 @@ func retryTracker(ctx context.Context, read func() error) error {
 // canonical objects.
 func (t *trackerRun) fetchDest(ctx context.Context, kind string, uids []string, fields string) (map[string]map[string]any, error) {
 	out := map[string]map[string]any{}
-	for _, batch := range batches(uids, 100) {
+	for _, batch := range batches(uids, 200) {
 		q := url.Values{}
+		if fields == "" {
+			fields = t.dst.fields(kind)
+		}
 		if fields != "" {
 			q.Set("fields", fields)
 		}
@@ -218,7 +223,8 @@ func (t *trackerRun) processPage(ctx context.Context, s *trkStream, items []map[
 			cp.Deletes = append(cp.Deletes, id)
 		}
 	}
-	send, err := t.changed(s.kind, live, dst, cp)
+	h := t.newHasher(s.kind)
+	send, err := t.changed(s.kind, live, dst, cp, h)
 	if err != nil {
 		return err
 	}
@@ -236,19 +242,45 @@ func (t *trackerRun) processPage(ctx context.Context, s *trkStream, items []map[
 		}
 		for id, o := range back {
 			dst[id] = o
+			delete(h.dst, id)
 		}
 	}
-	t.tally(s.kind, live, dst, cp)
+	t.tally(s.kind, live, dst, cp, h)
 	return nil
+}
+
+// hasher caches the projection hashes of a page's objects.
+type hasher struct {
+	t        *trackerRun
+	kind     string
+	src, dst map[string]string
+}
+
+func (t *trackerRun) newHasher(kind string) *hasher {
+	return &hasher{t: t, kind: kind, src: map[string]string{}, dst: map[string]string{}}
+}
+
+func (h *hasher) of(side map[string]string, o map[string]any, loc *time.Location) string {
+	id := uidOfKind(h.kind, o)
+	if x, ok := side[id]; ok {
+		return x
+	}
+	x := projHash(projection(h.kind, o, loc))
+	side[id] = x
+	return x
+}
+
+func (h *hasher) equal(s, d map[string]any) bool {
+	return h.of(h.src, s, h.t.srcLoc) == h.of(h.dst, d, h.t.dstLoc)
 }
 
 // changed returns the live source objects the destination lacks or holds
 // differently, counting the equal ones.
-func (t *trackerRun) changed(kind string, live []map[string]any, dst map[string]map[string]any, cp *trkCheckpoint) ([]map[string]any, error) {
+func (t *trackerRun) changed(kind string, live []map[string]any, dst map[string]map[string]any, cp *trkCheckpoint, h *hasher) ([]map[string]any, error) {
 	var send []map[string]any
 	for _, o := range live {
 		d := dst[uidOfKind(kind, o)]
-		if d != nil && projHash(projection(kind, o, t.srcLoc)) == projHash(projection(kind, d, t.dstLoc)) {
+		if d != nil && h.equal(o, d) {
 			cp.Writes.Unchanged++
 			continue
 		}
@@ -311,7 +343,7 @@ func firstNonEmptyString(s ...string) string {
 }
 
 // tally compares live source objects with the destination's copies.
-func (t *trackerRun) tally(kind string, live []map[string]any, dst map[string]map[string]any, cp *trkCheckpoint) {
+func (t *trackerRun) tally(kind string, live []map[string]any, dst map[string]map[string]any, cp *trkCheckpoint, h *hasher) {
 	v := &cp.Tally.Counts
 	for _, o := range live {
 		id := uidOfKind(kind, o)
@@ -323,13 +355,12 @@ func (t *trackerRun) tally(kind string, live []map[string]any, dst map[string]ma
 			continue
 		}
 		v.Dest++
-		a, b := projection(kind, o, t.srcLoc), projection(kind, d, t.dstLoc)
-		if projHash(a) == projHash(b) {
+		if h.equal(o, d) {
 			v.Match++
 			continue
 		}
 		v.Differ++
-		t.detail(cp, VerifyDetail{Kind: "differ", UID: id, Paths: projDiff(a, b)})
+		t.detail(cp, VerifyDetail{Kind: "differ", UID: id, Paths: projDiff(projection(kind, o, t.srcLoc), projection(kind, d, t.dstLoc))})
 	}
 }
 
@@ -444,7 +475,8 @@ func (t *trackerRun) relationshipsPage(ctx context.Context, s *trkStream, tes []
 	if err != nil {
 		return err
 	}
-	send, err := t.changed(transform.KindRelationship, rels, dst, cp)
+	h := t.newHasher(transform.KindRelationship)
+	send, err := t.changed(transform.KindRelationship, rels, dst, cp, h)
 	if err != nil {
 		return err
 	}
@@ -455,8 +487,9 @@ func (t *trackerRun) relationshipsPage(ctx context.Context, s *trkStream, tes []
 		if dst, err = read(); err != nil {
 			return err
 		}
+		h.dst = map[string]string{}
 	}
-	t.tally(transform.KindRelationship, rels, dst, cp)
+	t.tally(transform.KindRelationship, rels, dst, cp, h)
 	return nil
 }
 
