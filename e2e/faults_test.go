@@ -75,7 +75,7 @@ func TestFaultsNeverEndInFalseSuccess(t *testing.T) {
 	// must not read them as an empty export.
 	t.Run("source 200", func(t *testing.T) {
 		t.Parallel()
-		e, err := emulator.New(emulator.Options{Version: "2.40", Seed: "demo"})
+		e, err := emulator.New(demoOptions(emulator.Options{Version: "2.40"}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -104,7 +104,7 @@ func demoSource(t *testing.T, v string) *emulatortest.Server {
 	}
 	shared.mu.Unlock()
 	s.once.Do(func() {
-		e, err := emulator.New(emulator.Options{Version: v, Seed: "demo"})
+		e, err := emulator.New(demoOptions(emulator.Options{Version: v}))
 		if err != nil {
 			s.err = err
 			return
@@ -134,6 +134,13 @@ func (s *sharedSources) close() {
 // newDemoSource starts a private demo source that the test may fault.
 func newDemoSource(t *testing.T, opts emulator.Options) *emulatortest.Server {
 	t.Helper()
-	opts.Seed = "demo"
-	return emulatortest.Start(t, opts)
+	return emulatortest.Start(t, demoOptions(opts))
+}
+
+// demoOptions selects the demo seed; while the tests replicate metadata
+// only, without its data values and tracker data (a much faster start).
+func demoOptions(o emulator.Options) emulator.Options {
+	o.Seed = "demo"
+	o.SeedMetadataOnly = scopes == "metadata"
+	return o
 }

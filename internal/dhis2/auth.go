@@ -102,14 +102,38 @@ func CleanToken(token string) string {
 
 var (
 	patV1RE = regexp.MustCompile(`^d2pat_([A-Za-z0-9]{32})([0-9]{10})$`)
-	patV2RE = regexp.MustCompile(`^d2p_[A-Za-z0-9]{44}[A-Za-z0-9]{1,8}$`)
+	patV2RE = regexp.MustCompile(`^d2p_([A-Za-z0-9]{44})([A-Za-z0-9]{6})$`)
 )
+
+// PATChecksum returns the CRC32 checksum DHIS2 appends to the random code
+// of a personal access token: V1 tokens (d2pat_) carry it as 10 decimal
+// digits, V2 tokens (d2p_) as 6 base-62 digits (0-9A-Za-z). DHIS2 computes
+// it over the code's UTF-8 bytes as left in Java's encoder buffer, whose
+// capacity is the length × 1.1 rounded down: the code followed by
+// ⌊len×1.1⌋−len NUL bytes (3 for a V1 code, 4 for a V2 code). Checked
+// against dhis2-core's ApiKeyTokenGeneratorTest token fixtures.
+func PATChecksum(code string) uint32 {
+	b := make([]byte, len(code)*11/10)
+	copy(b, code)
+	return crc32.ChecksumIEEE(b)
+}
+
+// base62 renders v in width digits of 0-9A-Za-z, most significant first.
+func base62(v uint32, width int) string {
+	const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	out := make([]byte, width)
+	for i := width - 1; i >= 0; i-- {
+		out[i] = digits[v%62]
+		v /= 62
+	}
+	return string(out)
+}
 
 // CheckToken looks for obvious mistakes in a pasted personal access token
 // and returns human-readable warnings (none for a well-formed token). It
-// accepts V1 tokens (d2pat_ + 32 characters + 10-digit CRC32, whose
-// checksum it verifies) and V2 tokens (d2p_ + 44 characters + base62
-// CRC32). The warnings never repeat the token.
+// accepts V1 tokens (d2pat_ + 32 characters + 10-digit CRC32) and V2
+// tokens (d2p_ + 44 characters + 6-digit base-62 CRC32) and verifies both
+// checksums (see PATChecksum). The warnings never repeat the token.
 func CheckToken(token string) []string {
 	var warns []string
 	t := token
@@ -132,12 +156,15 @@ func CheckToken(token string) []string {
 		m := patV1RE.FindStringSubmatch(t)
 		if m == nil {
 			warns = append(warns, fmt.Sprintf("the token has %d characters where a DHIS2 V1 token (d2pat_…) has 48 letters and digits: it is probably cut or mistyped", len(t)))
-		} else if fmt.Sprintf("%010d", crc32.ChecksumIEEE([]byte(m[1]))) != m[2] {
+		} else if fmt.Sprintf("%010d", PATChecksum(m[1])) != m[2] {
 			warns = append(warns, "the token's checksum does not match: it is probably mistyped")
 		}
 	case strings.HasPrefix(t, "d2p_"):
-		if !patV2RE.MatchString(t) {
-			warns = append(warns, "the token does not have the shape of a DHIS2 V2 token (d2p_ followed by about 50 letters and digits): it is probably cut or mistyped")
+		m := patV2RE.FindStringSubmatch(t)
+		if m == nil {
+			warns = append(warns, "the token does not have the shape of a DHIS2 V2 token (d2p_ followed by 50 letters and digits): it is probably cut or mistyped")
+		} else if base62(PATChecksum(m[1]), 6) != m[2] {
+			warns = append(warns, "the token's checksum does not match: it is probably mistyped")
 		}
 	default:
 		warns = append(warns, "the token does not start with d2pat_ or d2p_: DHIS2 personal access tokens always do (is it a password?)")

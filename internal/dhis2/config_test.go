@@ -4,9 +4,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -127,7 +127,31 @@ func TestResolvePaths(t *testing.T) {
 }
 
 func v1Token(code string) string {
-	return fmt.Sprintf("d2pat_%s%010d", code, crc32.ChecksumIEEE([]byte(code)))
+	return fmt.Sprintf("d2pat_%s%010d", code, PATChecksum(code))
+}
+
+func v2Token(code string) string { return "d2p_" + code + base62(PATChecksum(code), 6) }
+
+// TestPATChecksumMatchesDHIS2 pins PATChecksum to tokens made by DHIS2
+// itself (dhis2-core's ApiKeyTokenGeneratorTest fixtures, one per format).
+func TestPATChecksumMatchesDHIS2(t *testing.T) {
+	t.Parallel()
+	for _, tok := range []string{
+		"d2pat_e0b5Y9bXWtUcfEY8BMHHj9aJZkXCQ7O50174669582",
+		"d2pat_rxIbXljF8Pj5oFRTos4bDmPTnnRu8f4M2723141895",
+		"d2p_iKrAY7sR6rPea1rub181baRzyyui2AW07ymXPRExAgwa051Mei",
+		"d2p_z9T7lpwaWUcvi8yBWt5zvB0LMUfUayHChm7SWGeNrYOJ38vtdY",
+	} {
+		if w := CheckToken(tok); len(w) != 0 {
+			t.Errorf("a token made by DHIS2 warns: %v", w)
+		}
+		// One changed character of the code breaks the checksum.
+		i := strings.IndexByte(tok, '_') + 3
+		bad := tok[:i] + string(rune(tok[i]^1)) + tok[i+1:]
+		if w := strings.Join(CheckToken(bad), "; "); !strings.Contains(w, "checksum") {
+			t.Errorf("a mistyped token does not warn about its checksum: %q", w)
+		}
+	}
 }
 
 func TestCheckToken(t *testing.T) {
@@ -138,7 +162,8 @@ func TestCheckToken(t *testing.T) {
 		warn  string // "" = no warning
 	}{
 		{good, ""},
-		{"d2p_" + strings.Repeat("a1B", 14) + "xy" + "3kQ9zA", ""},
+		{v2Token(strings.Repeat("a1B", 14) + "xy"), ""},
+		{"d2p_" + strings.Repeat("a1B", 14) + "xy" + "3kQ9zA", "checksum"},
 		{good[:len(good)-1] + "9", "checksum"},
 		{good[:30], "cut or mistyped"},
 		{"ApiToken " + good, `starts with "ApiToken"`},
@@ -172,6 +197,9 @@ func TestCleanToken(t *testing.T) {
 	}
 }
 
+// authHeaderRE is S-04's "Authorization:" check.
+var authHeaderRE = regexp.MustCompile(`(?i)authorization"?\s*:`)
+
 func TestRedact(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ in, leak string }{
@@ -185,8 +213,12 @@ func TestRedact(t *testing.T) {
 		{"Bearer eyJhbGciOi.payload.sig", "eyJhbGciOi"},
 	}
 	for _, tt := range tests {
-		if got := Redact(tt.in); strings.Contains(got, tt.leak) {
+		got := Redact(tt.in)
+		if strings.Contains(got, tt.leak) {
 			t.Errorf("Redact(%q) = %q still contains %q", tt.in, got, tt.leak)
+		}
+		if authHeaderRE.MatchString(got) {
+			t.Errorf("Redact(%q) = %q keeps an Authorization header (S-04)", tt.in, got)
 		}
 	}
 	if got := Redact("DataElement with id fbfJHSPpUQD could not be found."); got != "DataElement with id fbfJHSPpUQD could not be found." {

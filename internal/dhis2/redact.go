@@ -12,7 +12,9 @@ var redactPatterns = []struct {
 	re   *regexp.Regexp
 	repl string
 }{
-	{regexp.MustCompile(`(?i)(authorization["']?\s*[:=]\s*["']?)[^"'\r\n,}]+`), "${1}[REDACTED]"},
+	// The header name goes too: "Authorization:" itself must not reach a
+	// log (RELIABILITY.md S-04), even with its value removed.
+	{regexp.MustCompile(`(?i)authorization["']?\s*[:=]\s*["']?[^"'\r\n,}]+`), "[REDACTED credentials]"},
 	{regexp.MustCompile(`(?i)\b(basic|bearer|apitoken)(\s+)[A-Za-z0-9+/=._~-]{4,}`), "${1}${2}[REDACTED]"},
 	{regexp.MustCompile(`\bd2pat_[A-Za-z0-9]+`), "d2pat_[REDACTED]"},
 	{regexp.MustCompile(`\bd2p_[A-Za-z0-9]+`), "d2p_[REDACTED]"},

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/d2sync/d2sync/internal/dhis2"
 )
 
 func TestParseFaults(t *testing.T) {
@@ -124,5 +126,21 @@ func TestPATFormat(t *testing.T) {
 	}
 	if patVersion("d2pat_short") != 0 || patVersion("xyz") != 0 {
 		t.Fatal("malformed keys accepted")
+	}
+	// Keys made by DHIS2 itself (dhis2-core's ApiKeyTokenGeneratorTest
+	// fixtures) have the same shape and checksum.
+	for key, v := range map[string]int{
+		"d2pat_e0b5Y9bXWtUcfEY8BMHHj9aJZkXCQ7O50174669582":       1,
+		"d2p_iKrAY7sR6rPea1rub181baRzyyui2AW07ymXPRExAgwa051Mei": 2,
+	} {
+		if got := patVersion(key); got != v {
+			t.Errorf("patVersion(%q) = %d, want %d", key, got, v)
+		}
+	}
+	// The client accepts the emulator's keys without a checksum warning.
+	for _, v := range []int{1, 2} {
+		if w := dhis2.CheckToken(generatePAT(v)); len(w) != 0 {
+			t.Errorf("v%d key: client warns %v", v, w)
+		}
 	}
 }

@@ -5,15 +5,17 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"hash/crc32"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/d2sync/d2sync/internal/dhis2"
 )
 
 // Personal access token formats (ApiTokenType): V1 "d2pat_" + 32 random
 // characters + CRC32 as 10 decimal digits (2.37+); V2 "d2p_" + 44 random
-// characters + CRC32 in base 62 on 6 characters (2.41+).
+// characters + CRC32 in base 62 on 6 characters (2.41+). The CRC32 covers
+// the random characters only, computed as DHIS2 does (dhis2.PATChecksum).
 const (
 	patV1Prefix   = "d2pat_"
 	patV1Random   = 32
@@ -98,12 +100,13 @@ func generatePAT(version int) string {
 	for i := range b {
 		b[i] = uidAlphanum[int(b[i])%len(uidAlphanum)]
 	}
-	body := prefix + string(b)
-	return body + patChecksum(version, body)
+	return prefix + string(b) + patChecksum(version, string(b))
 }
 
-func patChecksum(version int, body string) string {
-	sum := crc32.ChecksumIEEE([]byte(body))
+// patChecksum is the checksum DHIS2 appends to a token's random code
+// (the prefix is not part of it), see dhis2.PATChecksum.
+func patChecksum(version int, code string) string {
+	sum := dhis2.PATChecksum(code)
 	if version == 2 {
 		return base62(uint64(sum), patV2Checksum)
 	}
@@ -127,8 +130,8 @@ func patVersion(key string) int {
 		if !strings.HasPrefix(key, prefix) || len(key) != len(prefix)+random+checksum {
 			return 0
 		}
-		body := key[:len(key)-checksum]
-		if patChecksum(version, body) != key[len(body):] {
+		code := key[len(prefix) : len(key)-checksum]
+		if patChecksum(version, code) != key[len(key)-checksum:] {
 			return 0
 		}
 		return version

@@ -63,29 +63,23 @@ type conversion struct {
 	destShape transform.Payload // what would be sent, in the destination's wire shape
 	expected  transform.Payload // destShape lifted back to canonical: what the destination can hold
 	warnings  []Warning
-	// notes explain, per "type.property" (canonical type), why the
-	// destination legitimately differs from the source there.
-	notes map[string]string
 }
 
 // convertForDest lowers the canonical payload for the destination (a copy:
-// baseline is not modified), drops the types and properties the
-// destination does not store, fills the properties the destination
-// requires but the source's version does not have, and lifts the result
-// back to canonical, so that planning and verification compare like with
-// like.
-func convertForDest(baseline transform.Payload, src, dest *Instance) (*conversion, error) {
+// baseline is not modified; the transforms also fill the properties the
+// destination's version requires and an older source lacks, as DHIS2's
+// upgrade migrations do), drops the types and properties the destination
+// does not store, and lifts the result back to canonical, so that planning
+// and verification compare like with like.
+func convertForDest(baseline transform.Payload, dest *Instance) (*conversion, error) {
 	v := dest.Version()
-	c := &conversion{destShape: transform.Clone(baseline), notes: map[string]string{}}
+	c := &conversion{destShape: transform.Clone(baseline)}
 	rep, err := transform.FromCanonical(c.destShape, v)
 	if err != nil {
 		return nil, fmt.Errorf("convert to the shape of DHIS2 %s: %w", v, err)
 	}
 	c.warnings = append(c.warnings, summarizeTransformWarnings(rep.Warnings, "to the destination's shape")...)
 	c.warnings = append(c.warnings, dropUnknown(c.destShape, dest.Schemas)...)
-	if src != nil {
-		c.warnings = append(c.warnings, fillRequired(c.destShape, src.Schemas, dest, c.notes)...)
-	}
 	c.expected = transform.Clone(c.destShape)
 	if _, err := transform.ToCanonical(c.expected, v); err != nil {
 		return nil, fmt.Errorf("convert DHIS2 %s objects to the canonical shape: %w", v, err)
@@ -190,82 +184,4 @@ var canonicalKeyAliases = map[string][]string{
 	"publicAccess":    {"sharing"},
 	"coordinates":     {"geometry"},
 	"userCredentials": {"username", "userRoles", "disabled", "externalAuth", "openId", "ldapId", "twoFA", "accountExpiry", "catDimensionConstraints", "cogsDimensionConstraints"},
-}
-
-// requiredDefaults are the values DHIS2 gives, on upgrade, to required
-// properties that older versions did not have and that cannot be derived
-// from the object (plural type → property → value).
-var requiredDefaults = map[string]map[string]any{
-	"predictors": {"organisationUnitDescendants": "DESCENDANTS"},
-}
-
-// fillRequired sets, on destination-shape objects, the properties the
-// destination requires but the source's version does not have, the way
-// DHIS2's own upgrade does: a required text property (shortName,
-// fromToName …) from the object's name, a required category combination
-// from the destination's default, and the constants of requiredDefaults.
-// It returns one warning per type and property and records a note for the
-// verification report.
-func fillRequired(p transform.Payload, src *Schemas, dest *Instance, notes map[string]string) []Warning {
-	known := sourceKnown(src)
-	var out []Warning
-	for _, typ := range sortedTypes(p) {
-		s, ok := dest.Schemas.ByPlural(typ)
-		if !ok {
-			continue
-		}
-		canon := canonicalType(typ)
-		for _, key := range sortedKeysOf(s.Properties) {
-			prop := s.Properties[key]
-			if !prop.Required || !prop.Owner || known[canon][key] {
-				continue
-			}
-			n := 0
-			for _, o := range p[typ] {
-				if _, has := o[key]; has {
-					continue
-				}
-				if v, ok := requiredValue(typ, prop, o); ok {
-					o[key] = v
-					n++
-				}
-			}
-			if n == 0 {
-				continue
-			}
-			notes[canon+"."+key] = fmt.Sprintf("%s: required by the destination's DHIS2 version but unknown to the source's; filled as DHIS2's upgrade does", key)
-			out = append(out, Warning{Scope: "metadata", Code: "metadata.property.filled",
-				Message: fmt.Sprintf("%s: %d objects lack %s, which the destination requires and the source's version does not have: filled as DHIS2's upgrade does", typ, n, key)})
-		}
-	}
-	return out
-}
-
-func requiredValue(typ string, prop *Property, o map[string]any) (any, bool) {
-	if v, ok := requiredDefaults[typ][prop.Key]; ok {
-		return v, true
-	}
-	switch {
-	case prop.Type == "TEXT":
-		name, _ := o["name"].(string)
-		if name == "" {
-			return nil, false
-		}
-		if max := 50; len([]rune(name)) > max && (prop.Key == "shortName" || prop.Key == "code") {
-			name = string([]rune(name)[:max])
-		}
-		return name, true
-	case prop.Type == "REFERENCE" && strings.HasSuffix(prop.Klass, ".CategoryCombo"):
-		return map[string]any{"id": DefaultUIDs["categoryCombos"]}, true
-	}
-	return nil, false
-}
-
-func sortedKeysOf[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

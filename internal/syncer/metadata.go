@@ -464,7 +464,7 @@ func userRefs(o map[string]any, refs map[string]bool) {
 
 // convert brings the baseline into the destination's shape and back.
 func (m *mdRun) convert() error {
-	c, err := convertForDest(m.baseline, m.r.Source, m.r.Dest)
+	c, err := convertForDest(m.baseline, m.r.Dest)
 	if err != nil {
 		return err
 	}
@@ -793,7 +793,6 @@ func (m *mdRun) verify(dest transform.Payload) {
 	items := verifyMetadata(verifyInput{
 		types: m.scope, baseline: m.baseline, expected: m.conv.expected, dest: dest,
 		full: m.fullRead(), cmp: m.cmp, losses: transform.LossesBetween(m.r.Source.Version(), m.r.Dest.Version()),
-		notes: m.conv.notes,
 	})
 	m.r.addVerification(items)
 	t := (&Verification{Items: items}).Totals()

@@ -38,7 +38,7 @@ func TestPlanAndVerifyAcrossVersions(t *testing.T) {
 	}
 	baseline := transform.Payload{"dataElements": {de(uid("de1"), "ANC 1", true), de(uid("de2"), "ANC 2", false)}}
 	dest := testInstance(t, "2.41.1", map[string][]string{"dataElements": {"name", "shortName", "valueType", "sharing"}})
-	conv, err := convertForDest(baseline, nil, dest)
+	conv, err := convertForDest(baseline, dest)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,6 @@ type verifyInput struct {
 	full   bool
 	cmp    comparer
 	losses []transform.Loss
-	notes  map[string]string // "type.property" → why the destination differs there
 }
 
 // verifyMetadata compares source and destination per type: counts, ID-set
@@ -70,6 +69,13 @@ func verifyType(in verifyInput, typ string) VerifyItem {
 		it.Dest = len(in.dest[typ])
 		for _, d := range in.dest[typ] {
 			if id := uidOf(d); !seen[id] {
+				if in.cmp.protected[id] {
+					// e.g. a dedicated destination user, as recommended.
+					it.Documented++
+					it.Details = append(it.Details, VerifyDetail{Kind: "documented", UID: id, Name: nameOf(d),
+						Note: "only on the destination, on purpose: the destination user d2sync signs in as, or a built-in default object"})
+					continue
+				}
 				it.Extra++
 				it.Details = append(it.Details, VerifyDetail{Kind: "extra", UID: id, Name: nameOf(d)})
 			}
@@ -118,10 +124,6 @@ func explain(in verifyInput, typ string, diffs []transform.PropertyDiff, src, ds
 		top := d.Path
 		if i := strings.IndexAny(top, ".["); i >= 0 {
 			top = top[:i]
-		}
-		if n, ok := in.notes[typ+"."+top]; ok {
-			reasons[n] = true
-			continue
 		}
 		if d.Kind == transform.DiffExtra && in.cmp.destDefault(typ, top) {
 			reasons[top+": set by the destination (the source's DHIS2 version has no such property)"] = true

@@ -40,8 +40,11 @@
 // above the source version; FromCanonical applies Down, in descending gate
 // order, for every transform whose gate is above the destination version.
 // A transform may also Prune carried-over properties from destinations at
-// or above its gate, and may be marked Always when the older shape is
-// recognisable by itself, so that a mislabelled payload is repaired too.
+// or above its gate, Fill the properties such destinations require and an
+// older source lacks (short names, category combinations: what DHIS2's
+// upgrade migrations set on existing rows, see required.go), and may be
+// marked Always when the older shape is recognisable by itself, so that a
+// mislabelled payload is repaired too.
 // Everything a transform cannot carry across is listed in its Lossy field
 // (LossesBetween collects them for a version pair) and reported per object
 // as a Warning. DropUnknown then removes what the destination's

@@ -34,6 +34,13 @@ type Transform struct {
 	// Gate. It removes what the canonical shape carries over from older
 	// sources but the destination no longer has (sharing.external on 2.41+).
 	Prune func(*Context, Payload) error
+	// Fill, when set, also runs on payloads written to a version AT OR
+	// ABOVE Gate, after Prune. It sets the properties that version requires
+	// and a canonical object may lack because its source was older (a
+	// short name, a category combination), the way DHIS2's own upgrade
+	// migration fills them on existing rows. Objects that have them are
+	// left alone.
+	Fill func(*Context, Payload) error
 	// Always makes Up run for every source version, not only those below
 	// Gate. It is set where the older shape is recognisable by itself (a
 	// property or type that only older versions have) or where the
@@ -119,7 +126,8 @@ func (c *Context) Warn(typ string, obj map[string]any, property, format string, 
 // Report describes what ToCanonical, FromCanonical or Convert did.
 type Report struct {
 	// Applied lists the transforms run, in order, as "up:<name>",
-	// "down:<name>" or "prune:<name>".
+	// "down:<name>", "prune:<name>" or "fill:<name>" (a fill only when it
+	// set something).
 	Applied []string
 	// Warnings lists per-object changes and drops.
 	Warnings []Warning
@@ -171,6 +179,15 @@ func Registry() []Transform {
 		eventVisualizations(),
 		sharingLegacyFields(),
 		userCredentialsDTO(),
+		relationshipTypeFromToName(),
+		shortNames(36, "V2_36_27", "categories", "dataElementGroupSets", "organisationUnitGroupSets"),
+		shortNames(38, "V2_38_2", "categoryOptionGroupSets", "indicatorGroupSets"),
+		predictorOrgUnitDescendants(),
+		shortNames(39, "V2_39_6", "predictors"),
+		shortNames(40, "V2_40_16", "categoryOptions", "constants", "dataElementGroups", "dataSets", "organisationUnitGroups"),
+		shortNames(42, "V2_42_40", "trackedEntityTypes"),
+		programIndicatorCombos(),
+		approvalWorkflowCombo(),
 	}
 	sort.SliceStable(ts, func(i, j int) bool { return ts[i].Gate < ts[j].Gate })
 	return ts
@@ -209,8 +226,8 @@ func ToCanonical(p Payload, from dhis2.Version) (*Report, error) {
 
 // FromCanonical lowers the canonical payload p for a destination of
 // version to, in place. It runs Down for every transform whose gate is
-// above to, in descending gate order, then Prune for transforms at or
-// below to.
+// above to, in descending gate order, then Prune and Fill for transforms at
+// or below to, in ascending gate order.
 func FromCanonical(p Payload, to dhis2.Version) (*Report, error) {
 	if err := checkVersion(to); err != nil {
 		return nil, err
@@ -232,6 +249,11 @@ func FromCanonical(p Payload, to dhis2.Version) (*Report, error) {
 				return rep, err
 			}
 		}
+		if !below(to, t.Gate) && t.Fill != nil {
+			if err := runFill(ctx, rep, t, p); err != nil {
+				return rep, err
+			}
+		}
 	}
 	rep.Warnings = ctx.Warnings
 	return rep, nil
@@ -244,6 +266,21 @@ func run(ctx *Context, rep *Report, dir string, t Transform, f func(*Context, Pa
 	}
 	rep.Applied = append(rep.Applied, dir+":"+t.Name)
 	if lossy {
+		rep.addLosses(t.Lossy)
+	}
+	return nil
+}
+
+// runFill runs a Fill step; it is listed in the report only when it set
+// something (each fill warns once per object it changes).
+func runFill(ctx *Context, rep *Report, t Transform, p Payload) error {
+	ctx.transform = t.Name
+	before := len(ctx.Warnings)
+	if err := t.Fill(ctx, p); err != nil {
+		return fmt.Errorf("transform fill %s: %w", t.Name, err)
+	}
+	if len(ctx.Warnings) > before {
+		rep.Applied = append(rep.Applied, "fill:"+t.Name)
 		rep.addLosses(t.Lossy)
 	}
 	return nil
@@ -271,7 +308,7 @@ func LossesBetween(from, to dhis2.Version) []Loss {
 	for _, t := range Registry() {
 		up := t.Up != nil && below(from, t.Gate)
 		down := t.Down != nil && below(to, t.Gate)
-		prune := t.Prune != nil && !below(to, t.Gate)
+		prune := (t.Prune != nil || t.Fill != nil) && !below(to, t.Gate)
 		if up || down || prune {
 			rep.addLosses(t.Lossy)
 		}
