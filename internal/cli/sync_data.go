@@ -2,6 +2,7 @@ package cli
 
 import (
 	"flag"
+	"fmt"
 	"runtime/debug"
 
 	"github.com/d2sync/d2sync/internal/syncer"
@@ -14,6 +15,8 @@ type dataFlags struct {
 	startDate, endDate                string
 	chunkValues, workers, asyncValues int
 	noGzip                            bool
+	programs                          string
+	trackerPageSize                   int
 }
 
 func (f *dataFlags) register(fs *flag.FlagSet) {
@@ -27,6 +30,8 @@ func (f *dataFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.workers, "workers", syncer.DefaultDataWorkers, "data scope: `number` of streams processed in parallel")
 	fs.IntVar(&f.asyncValues, "async-values", syncer.DefaultAsyncValues, "data scope: import chunks of at least this `number` of values as async jobs (0: never)")
 	fs.BoolVar(&f.noGzip, "no-gzip", false, "data scope: send import bodies uncompressed")
+	fs.StringVar(&f.programs, "programs", "", "tracker scope: only these program `UIDs` (comma-separated; --org-units applies too)")
+	fs.IntVar(&f.trackerPageSize, "tracker-page-size", syncer.DefaultTrackerPageSize, "tracker scope: tracked entities per page and import (events: twice as many)")
 }
 
 // options returns the data options the flags describe.
@@ -41,13 +46,26 @@ func (f *dataFlags) options() syncer.DataOptions {
 // check validates the flags (exit 2 on error).
 func (f *dataFlags) check() error {
 	o := f.options()
-	return o.Validate()
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	for _, p := range syncer.SplitList(f.programs) {
+		if !syncer.ValidUID(p) {
+			return fmt.Errorf("--programs: %q is not a DHIS2 UID", p)
+		}
+	}
+	if f.trackerPageSize < 0 || f.trackerPageSize > 10000 {
+		return fmt.Errorf("--tracker-page-size must be between 1 and 10000, got %d", f.trackerPageSize)
+	}
+	return nil
 }
 
 // apply puts the data options into the run options and tunes the
 // garbage collector for the data scopes.
 func (f *dataFlags) apply(o *syncer.Options, getenv func(string) string) {
 	o.Data = f.options()
+	o.Tracker = syncer.TrackerOptions{Programs: syncer.SplitList(f.programs), OrgUnits: syncer.SplitList(f.orgUnits),
+		PageSize: f.trackerPageSize, Workers: f.workers}
 	for _, s := range o.Scopes {
 		if s == syncer.ScopeData || s == syncer.ScopeTracker || s == syncer.ScopeAll {
 			tuneGC(getenv)

@@ -54,3 +54,7 @@ func ValidScope(s string) bool {
 	s = strings.ToLower(strings.TrimSpace(s))
 	return s == ScopeAll || slices.Contains(scopeOrder, s)
 }
+
+// ValidUID reports whether s is a DHIS2 UID: 11 characters, a letter then
+// letters or digits.
+func ValidUID(s string) bool { return validUID(s) }
