@@ -229,8 +229,29 @@ type Run struct {
 
 	memCheckpoints *MemoryState // checkpoints when State keeps none
 
-	sysOnce sync.Once
-	sys     *systemState // the system stage's state (system.go)
+	sysOnce  sync.Once
+	sys      *systemState // the system stage's state (system.go)
+	prepared bool         // runPreparers ran
+}
+
+// runPreparers runs, once per run, what stages must do before the first
+// import (the system stage uploads the files metadata objects refer to).
+// The metadata stage calls it once it has read both sides, so that a
+// source that refuses its exports stops the run before any write;
+// without the metadata scope it runs before the first stage.
+func (r *Run) runPreparers(ctx context.Context) error {
+	if r.prepared {
+		return nil
+	}
+	r.prepared = true
+	for _, s := range r.Opts.Scopes {
+		if p, ok := stageFor(s).(preparer); ok {
+			if err := p.prepare(ctx, r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Sync runs a synchronisation and returns its report. The report is
@@ -293,11 +314,9 @@ func (r *Run) execute(ctx context.Context) error {
 	r.PairKey = store.PairKey(r.Source.Client.BaseURL(), r.Dest.Client.BaseURL())
 	r.Opts.Progress.Log(slog.LevelInfo, "run.connected", fmt.Sprintf("source %s (DHIS2 %s) → destination %s (DHIS2 %s)",
 		r.Report.Source.URL, r.Report.Source.Version, r.Report.Dest.URL, r.Report.Dest.Version))
-	for _, s := range r.Opts.Scopes {
-		if p, ok := stageFor(s).(preparer); ok {
-			if err := p.prepare(ctx, r); err != nil {
-				return err
-			}
+	if !slices.Contains(r.Opts.Scopes, ScopeMetadata) {
+		if err := r.runPreparers(ctx); err != nil {
+			return err
 		}
 	}
 	for _, s := range r.Opts.Scopes {
