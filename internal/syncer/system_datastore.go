@@ -172,29 +172,21 @@ func (s *sysRun) withSharing() bool {
 // syncNamespace reads one namespace on both sides and applies the policy.
 func (s *sysRun) syncNamespace(ctx context.Context, n *dsNamespace, onDst bool) error {
 	keys, err := listKeys(ctx, s.r.Source.Client, n.name)
+	s.request(1)
 	if err != nil {
 		return fmt.Errorf("source: %w", err)
 	}
-	var dkeys []string
-	if onDst {
-		if dkeys, err = listKeys(ctx, s.r.Dest.Client, n.name); err != nil {
-			return fmt.Errorf("destination: %w", err)
-		}
-	}
-	s.request(2)
-	meta := s.withSharing()
 	if n.src, err = s.readEntries(ctx, s.r.Source.Client, n.name, keys, true); err != nil {
 		return fmt.Errorf("source: %w", err)
 	}
-	if n.dst, err = s.readEntries(ctx, s.r.Dest.Client, n.name, dkeys, meta); err != nil {
-		return fmt.Errorf("destination: %w", err)
-	}
-	for _, k := range dkeys {
-		if _, ok := n.src[k]; !ok {
-			n.onlyOnDst = append(n.onlyOnDst, k)
+	if onDst {
+		if err := s.readDestNamespace(ctx, n); err != nil {
+			return err
 		}
+	} else {
+		n.dst = map[string]*dsEntry{}
 	}
-	if s.r.VerifyOnly {
+	if s.r.VerifyOnly || n.refused != "" {
 		return nil
 	}
 	for _, k := range keys {
@@ -206,6 +198,41 @@ func (s *sysRun) syncNamespace(ctx context.Context, n *dsNamespace, onDst bool) 
 		}
 	}
 	return nil
+}
+
+// readDestNamespace reads the destination's keys of a namespace. A 403
+// means a protected namespace the destination user may not use: it is
+// marked refused (reported, not written).
+func (s *sysRun) readDestNamespace(ctx context.Context, n *dsNamespace) error {
+	dkeys, err := listKeys(ctx, s.r.Dest.Client, n.name)
+	s.request(1)
+	if err == nil {
+		n.dst, err = s.readEntries(ctx, s.r.Dest.Client, n.name, dkeys, s.withSharing())
+	}
+	if dhis2.KindOf(err) == dhis2.KindForbidden {
+		s.refuse(n, err)
+		n.dst = map[string]*dsEntry{}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("destination: %w", err)
+	}
+	n.onlyOnDst = n.onlyOnDst[:0]
+	for _, k := range dkeys {
+		if _, ok := n.src[k]; !ok {
+			n.onlyOnDst = append(n.onlyOnDst, k)
+		}
+	}
+	return nil
+}
+
+// refuse marks a namespace the destination refuses and warns once.
+func (s *sysRun) refuse(n *dsNamespace, err error) {
+	if n.refused != "" {
+		return
+	}
+	n.refused = serverMessage(err)
+	s.warn("system.datastore.protected", fmt.Sprintf("dataStore namespace %q not copied: the destination refuses its user access to it (a protected namespace: give the destination user the app's authority to copy it): %s", n.name, n.refused))
 }
 
 // applyKey creates or updates one key per the policy, then its sharing.
@@ -273,8 +300,7 @@ func (s *sysRun) writeKey(ctx context.Context, n *dsNamespace, key, method strin
 	case ctx.Err() != nil:
 		return err
 	case dhis2.KindOf(err) == dhis2.KindForbidden:
-		n.refused = err.Error()
-		s.warn("system.datastore.protected", fmt.Sprintf("dataStore namespace %q not copied: the destination refuses writes to it (a protected namespace: give the destination user the app's authority to copy it): %v", n.name, err))
+		s.refuse(n, err)
 		return nil
 	case method == "POST" && dhis2.KindOf(err) == dhis2.KindConflict:
 		// Created meanwhile (or by an earlier attempt whose answer was lost).

@@ -13,13 +13,9 @@ func (s *sysRun) verifyDataStore(ctx context.Context, spaces []*dsNamespace) err
 	it := VerifyItem{Type: partDataStore}
 	sh := VerifyItem{Type: partDataStoreShares}
 	for _, n := range spaces {
-		if !s.r.VerifyOnly {
-			keys, err := listKeys(ctx, s.r.Dest.Client, n.name)
-			if err != nil {
-				return fmt.Errorf("verification: destination: %w", err)
-			}
-			if n.dst, err = s.readEntries(ctx, s.r.Dest.Client, n.name, keys, s.withSharing()); err != nil {
-				return fmt.Errorf("verification: destination: %w", err)
+		if !s.r.VerifyOnly && n.refused == "" {
+			if err := s.readDestNamespace(ctx, n); err != nil {
+				return fmt.Errorf("verification: %w", err)
 			}
 		}
 		s.verifyNamespace(ctx, n, &it, &sh)
@@ -48,6 +44,11 @@ func (s *sysRun) verifyNamespace(ctx context.Context, n *dsNamespace, it, sh *Ve
 			continue
 		}
 		it.Dest++
+		if n.refused != "" && !sameJSON(src.value, dst.value) {
+			it.Documented++
+			it.Details = append(it.Details, VerifyDetail{Kind: "documented", UID: id, Note: "protected namespace: the destination refused the write"})
+			continue
+		}
 		s.classifyValue(it, id, src, dst)
 		if s.withSharing() && src.meta != nil && src.meta.Sharing != nil {
 			sh.Source++

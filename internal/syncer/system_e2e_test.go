@@ -106,6 +106,10 @@ func TestSystemAcrossVersions(t *testing.T) {
 					t.Errorf("verification row %q = %+v (found %v): want source > 0, all matched", typ, it, ok)
 				}
 			}
+			// Message templates are metadata: they travel with the metadata stage.
+			if it, ok := verifyRow(rep, ScopeMetadata, "programNotificationTemplates"); !ok || it.Source == 0 || it.Match+it.Documented != it.Source {
+				t.Errorf("programNotificationTemplates verification %+v (found %v)", it, ok)
+			}
 			for _, what := range []string{"user passwords", "audit history", "interpretation and comment authors and dates", "confidential system settings", "private system settings"} {
 				if n, ok := notReplicable(rep, what); !ok || n.Count <= 0 || n.Reason == "" {
 					t.Errorf("not replicable %q = %+v (found %v): want a count and a reason", what, n, ok)
@@ -400,5 +404,40 @@ func TestSystemVerifyAfterSync(t *testing.T) {
 				t.Fatalf("settings row %+v, want 1 differ", it)
 			}
 		})
+	}
+}
+
+// TestDataStoreProtectedNamespace: once the app reserving the
+// stock-monitor namespace is installed on the destination, a destination
+// user without its authority cannot use that namespace. The namespace is
+// then reported and documented, never counted as a failure.
+func TestDataStoreProtectedNamespace(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("demo seed replication: skipped with -short")
+	}
+	limited := emulator.UserSpec{Username: "limited", Password: "Limited#2024", Authorities: []string{"F_METADATA_IMPORT", "F_SYSTEM_SETTING"}}
+	p := newPair(t, emulator.Options{Version: "2.41", Seed: "demo"}, emulator.Options{Version: "2.41", Users: []emulator.UserSpec{limited}})
+	o := p.options()
+	o.Scopes = []string{ScopeSystem}
+	p.sync(t, o) // as the superuser: installs the app, which protects its namespace
+	send(t, p.src, http.MethodPut, "/api/dataStore/stock-monitor/config", "application/json", `{"changed":true}`)
+	o.Dest = newClient(t, "destination", p.dst.URL, limited.Username, limited.Password)
+	rep := p.sync(t, o)
+	warned := false
+	for _, w := range rep.Warnings {
+		warned = warned || (w.Code == "system.datastore.protected" && strings.Contains(w.Message, "stock-monitor"))
+	}
+	if !warned {
+		t.Fatalf("no warning about the protected namespace: %+v", rep.Warnings)
+	}
+	it, _ := verifyRow(rep, ScopeSystem, partDataStore)
+	if it.Documented == 0 || it.Missing+it.Differ != 0 {
+		t.Fatalf("dataStore verification %+v: want the protected keys documented", it)
+	}
+	for _, f := range rep.Failures {
+		if f.Type == partDataStore {
+			t.Fatalf("a protected namespace counted as a failure: %+v", f)
+		}
 	}
 }
