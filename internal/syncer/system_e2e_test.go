@@ -441,3 +441,25 @@ func TestDataStoreProtectedNamespace(t *testing.T) {
 		}
 	}
 }
+
+// TestSystemLogoSettingsNeedTheirLogo: a source that switches on a custom
+// logo it cannot serve (the emulator has no /api/staticContent) does not
+// make the destination show a missing logo: the setting is left out,
+// with a warning, and documented in the verification.
+func TestSystemLogoSettingsNeedTheirLogo(t *testing.T) {
+	t.Parallel()
+	p := newPair(t, emulator.Options{Version: "2.40"}, emulator.Options{Version: "2.40"})
+	send(t, p.src, http.MethodPost, "/api/systemSettings/keyUseCustomLogoFront", "text/plain", "true")
+	o := p.options()
+	o.Scopes = []string{ScopeSystem}
+	rep := p.sync(t, o)
+	var dst map[string]any
+	getJSON(t, p.dst, "/api/systemSettings", &dst)
+	if dst["keyUseCustomLogoFront"] == true {
+		t.Fatal("the logo setting was copied without its logo")
+	}
+	it, _ := verifyRow(rep, ScopeSystem, partSettings)
+	if it.Documented != 1 || it.Differ+it.Missing != 0 || rep.Status != StatusSuccess {
+		t.Fatalf("settings verification %+v, status %s", it, rep.Status)
+	}
+}

@@ -110,6 +110,7 @@ type settingsPlan struct {
 	want    map[string]json.RawMessage // source settings in scope
 	private []string                   // left out by default
 	changed []string                   // differ from the destination
+	skipped map[string]string          // in scope but not written, with why
 }
 
 // readSettings reads the flat settings object of an instance.
@@ -198,6 +199,7 @@ func (s *sysRun) syncSettings(ctx context.Context) error {
 	}
 	s.request(2)
 	p := s.planSettings(src, dst)
+	s.copyLogos(ctx, &p)
 	if len(p.private) > 0 {
 		s.noteNotReplicable("private system settings", len(p.private),
 			"server-specific settings (mail and SMS servers, API keys, URLs, job state) are not copied by default; --include-private-settings copies them: "+strings.Join(p.private, ", "))
@@ -215,7 +217,7 @@ func (s *sysRun) syncSettings(ctx context.Context) error {
 		})
 		return nil
 	case s.r.VerifyOnly:
-		s.verified(verifySettings(p.want, dst, s.absentSettings(ctx, p.changed, dst)))
+		s.verified(verifySettings(p.want, dst, s.absentSettings(ctx, p.changed, dst), p.skipped))
 		return nil
 	}
 	unknown, dst, err := s.writeSettings(ctx, p)
@@ -227,7 +229,7 @@ func (s *sysRun) syncSettings(ctx context.Context) error {
 		c.Updated += len(p.changed) - len(unknown)
 		c.Ignored += len(unknown)
 	})
-	s.verified(verifySettings(p.want, dst, unknown))
+	s.verified(verifySettings(p.want, dst, unknown, p.skipped))
 	return nil
 }
 
@@ -351,10 +353,16 @@ func errorCode(err error) string {
 }
 
 // verifySettings compares the settings in scope with the destination's.
-func verifySettings(want, dst map[string]json.RawMessage, unknown map[string]string) VerifyItem {
+func verifySettings(want, dst map[string]json.RawMessage, unknown, skipped map[string]string) VerifyItem {
 	it := VerifyItem{Type: partSettings, Source: len(want)}
 	for k, v := range want {
 		d, ok := dst[k]
+		if ok && !sameSetting(v, d) && skipped[k] != "" {
+			it.Dest++
+			it.Documented++
+			it.Details = append(it.Details, VerifyDetail{Kind: "documented", UID: k, Note: skipped[k]})
+			continue
+		}
 		switch {
 		case !ok && settingText(v) == "":
 			it.Dest++

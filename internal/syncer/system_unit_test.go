@@ -94,7 +94,7 @@ func TestPlanSettings(t *testing.T) {
 		if !slices.Equal(p.changed, wantChanged) || !slices.Equal(p.private, wantPrivate) {
 			t.Errorf("include=%v: changed %v private %v, want %v and %v", include, p.changed, p.private, wantChanged, wantPrivate)
 		}
-		it := verifySettings(p.want, dst, map[string]string{"keyUiLocale": "unknown to the destination"})
+		it := verifySettings(p.want, dst, map[string]string{"keyUiLocale": "unknown to the destination"}, nil)
 		if it.Match != 1 || it.Differ != 1 || it.Documented != 1 || it.Missing != len(p.want)-3 {
 			t.Errorf("include=%v: verification %+v", include, it)
 		}
@@ -357,5 +357,47 @@ func TestPairInterpretations(t *testing.T) {
 	items := s.verifyInterpretations(context.Background(), src, p)
 	if it := items[0]; it.Match != 1 || it.Differ != 1 || it.Missing != 2 || it.Extra != 1 {
 		t.Fatalf("verification = %+v", it)
+	}
+}
+
+func TestCopyStaticContent(t *testing.T) {
+	t.Parallel()
+	png := []byte("\x89PNG\r\n\x1a\nlogo")
+	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/staticContent/logo_front" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(png)
+	}))
+	defer src.Close()
+	var got []byte
+	dst := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f, _, err := r.FormFile("file")
+		if r.Method != http.MethodPost || r.URL.Path != "/api/staticContent/logo_front" || err != nil {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		got, _ = io.ReadAll(f)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer dst.Close()
+	client := func(u string) *dhis2.Client {
+		c, err := dhis2.New(dhis2.Config{Name: "x", BaseURL: u, Username: "u", Password: "p", Timeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	s := &sysRun{r: &Run{Opts: Options{Progress: NopProgress{}}, Report: &Report{}, Source: &Instance{Client: client(src.URL)}, Dest: &Instance{Client: client(dst.URL)}}, stage: &StageReport{Counts: map[string]Counts{}}}
+	p := &settingsPlan{want: map[string]json.RawMessage{"keyUseCustomLogoFront": json.RawMessage(`true`), "keyUseCustomLogoBanner": json.RawMessage(`true`)},
+		changed: []string{"keyUseCustomLogoBanner", "keyUseCustomLogoFront"}}
+	s.copyLogos(context.Background(), p)
+	if !bytes.Equal(got, png) {
+		t.Fatalf("destination received %q, want the logo", got)
+	}
+	if !slices.Equal(p.changed, []string{"keyUseCustomLogoFront"}) || p.skipped["keyUseCustomLogoBanner"] == "" {
+		t.Fatalf("changed %v skipped %v: the banner (404 on the source) must be skipped, the front logo kept", p.changed, p.skipped)
 	}
 }
