@@ -463,3 +463,79 @@ func TestSystemLogoSettingsNeedTheirLogo(t *testing.T) {
 		t.Fatalf("settings verification %+v, status %s", it, rep.Status)
 	}
 }
+
+// uploadFile uploads a file resource to an emulator and returns its UID.
+func uploadFile(t testing.TB, srv *emulatortest.Server, domain, name, content string) string {
+	t.Helper()
+	body, ct, err := multipartFile("file", name, "image/png", []byte(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := srv.Request(t, http.MethodPost, "/api/fileResources?domain="+domain, strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", ct)
+	resp, err := srv.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	id := uploadedID(raw)
+	if resp.StatusCode/100 != 2 || id == "" {
+		t.Fatalf("upload: %d %s", resp.StatusCode, raw)
+	}
+	return id
+}
+
+// TestSystemOrgUnitImagesAndAvatars copies the files org units (2.38+) and
+// users (2.34+) refer to, and checks that the destination objects point at
+// files with the same content.
+func TestSystemOrgUnitImagesAndAvatars(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("demo seed replication: skipped with -short")
+	}
+	p := newPair(t, emulator.Options{Version: "2.40", Seed: "demo"}, emulator.Options{Version: "2.38"})
+	var ous struct {
+		OrganisationUnits []map[string]any `json:"organisationUnits"`
+	}
+	getJSON(t, p.src, "/api/organisationUnits?fields=id&pageSize=1", &ous)
+	ou := uidOf(ous.OrganisationUnits[0])
+	img := uploadFile(t, p.src, "ORG_UNIT", "ou.png", "PNG org unit image")
+	send(t, p.src, http.MethodPatch, "/api/organisationUnits/"+ou, "application/json-patch+json", `[{"op":"add","path":"/image","value":{"id":"`+img+`"}}]`)
+	var users struct {
+		Users []map[string]any `json:"users"`
+	}
+	getJSON(t, p.src, "/api/users?fields=id,username&paging=false", &users)
+	var user string
+	for _, u := range users.Users {
+		if u["username"] != "admin" {
+			user = uidOf(u)
+			break
+		}
+	}
+	avatar := uploadFile(t, p.src, "USER_AVATAR", "me.png", "PNG avatar")
+	send(t, p.src, http.MethodPatch, "/api/users/"+user, "application/json-patch+json", `[{"op":"add","path":"/avatar","value":{"id":"`+avatar+`"}}]`)
+	o := p.options()
+	o.Scopes = systemScopes
+	rep := p.sync(t, o)
+	requireVerified(t, rep)
+	for _, c := range []struct{ path, field, domain string }{
+		{"/api/organisationUnits/" + ou, "image", "ORG_UNIT"},
+		{"/api/users/" + user, "avatar", "USER_AVATAR"},
+	} {
+		var obj map[string]any
+		getJSON(t, p.dst, c.path+"?fields="+c.field+"[id]", &obj)
+		ref, _ := obj[c.field].(map[string]any)
+		if ref == nil {
+			t.Fatalf("%s: no %s on the destination", c.path, c.field)
+		}
+		var meta fileMeta
+		getJSON(t, p.dst, "/api/fileResources/"+uidOf(ref), &meta)
+		if meta.ContentMd5 == "" || meta.Domain != c.domain {
+			t.Fatalf("%s: destination file %+v", c.path, meta)
+		}
+		if it, ok := verifyRow(rep, ScopeSystem, "fileResources ("+c.domain+")"); !ok || it.Match != 1 {
+			t.Fatalf("verification of %s files: %+v", c.domain, it)
+		}
+	}
+}
