@@ -50,7 +50,11 @@ func (f *pairFlags) register(fs *flag.FlagSet) {
 // check validates the shared flags (exit 2 on error).
 func (f *pairFlags) check(fs *flag.FlagSet) error {
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (credentials go in environment variables, see --help)", fs.Arg(0))
+		// The argument is not repeated: it may be a password typed by mistake.
+		return fmt.Errorf("%d unexpected argument(s) after the flags: flags are written --name value, and credentials go in environment variables (see --help)", fs.NArg())
+	}
+	if f.timeout <= 0 {
+		return fmt.Errorf("--timeout must be a positive duration such as 30s or 5m, got %s", f.timeout)
 	}
 	if strings.TrimSpace(f.source) == "" || strings.TrimSpace(f.dest) == "" {
 		return errors.New("--source and --dest are both required, e.g. --source https://a.example.org --dest https://b.example.org")
@@ -106,6 +110,14 @@ func openPair(ctx context.Context, env *Env, f *pairFlags) (*pairEnv, error) {
 	}
 	if pe.dest, err = newInstanceClient(env, f, syncer.RoleDest, f.dest, cfg.Dest, "D2SYNC_DEST_"); err != nil {
 		return nil, err
+	}
+	if pe.source.BaseURL() == pe.dest.BaseURL() {
+		return nil, fmt.Errorf("%w: the source and the destination are the same instance (%s): give two different DHIS2 URLs", errConfig, pe.source.BaseURL())
+	}
+	if f.report != "" {
+		if err := checkReportFile(f.report); err != nil {
+			return nil, fmt.Errorf("%w: %w", errConfig, err)
+		}
 	}
 	level := slog.LevelInfo
 	if f.verbose {
@@ -217,6 +229,17 @@ func (e *eventProgress) Log(level slog.Level, code, message string, _ ...slog.At
 
 // Step implements syncer.Progress (steps are not stored).
 func (e *eventProgress) Step(string, int64, int64, string) {}
+
+// checkReportFile makes sure the report can be written before the run
+// starts (it is the only place generated passwords go): it creates the
+// file, empty, with mode 0600.
+func checkReportFile(path string) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("--report %s cannot be written (nothing was synced): %w", path, err)
+	}
+	return f.Close()
+}
 
 // writeReportFile writes the JSON report to path with mode 0600.
 func writeReportFile(path string, rep *syncer.Report) error {

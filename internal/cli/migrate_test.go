@@ -40,11 +40,11 @@ func TestMigrateCommand(t *testing.T) {
 			t.Parallel()
 			url := e.url(t)
 			first := runCLI(t, map[string]string{"D2SYNC_DATABASE_URL": url}, "migrate")
-			if first.code != ExitOK || !strings.HasPrefix(first.stdout, "applied 11 migrations (d2sync: 0→3, river: 0→8)") {
+			if first.code != ExitOK || !strings.HasPrefix(first.stdout, "applied 12 migrations (d2sync: 0→4, river: 0→8)") {
 				t.Fatalf("first run: code %d\nstdout: %s\nstderr: %s", first.code, first.stdout, first.stderr)
 			}
 			second := runCLI(t, nil, "migrate", "--database-url", url)
-			if second.code != ExitOK || strings.TrimSpace(second.stdout) != "database is up to date (d2sync: 3, river: 8)" {
+			if second.code != ExitOK || strings.TrimSpace(second.stdout) != "database is up to date (d2sync: 4, river: 8)" {
 				t.Fatalf("second run: code %d\nstdout: %s\nstderr: %s", second.code, second.stdout, second.stderr)
 			}
 			st, err := store.Open(context.Background(), url)

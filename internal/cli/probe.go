@@ -68,7 +68,8 @@ func runProbe(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "d2sync probe: unexpected argument %q (credentials go in environment variables, see --help)\n", fs.Arg(0))
+		// The argument is not repeated: it may be a password typed by mistake.
+		fmt.Fprintf(env.Stderr, "d2sync probe: %d unexpected argument(s) after the flags: flags are written --name value, and credentials go in environment variables (see --help)\n", fs.NArg())
 		return ExitUsage
 	}
 	if strings.TrimSpace(f.url) == "" {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/d2sync/d2sync/internal/dhis2"
 	"github.com/d2sync/d2sync/internal/syncer"
 )
 
@@ -167,6 +168,16 @@ func (f *syncFlags) options(fs *flag.FlagSet) (syncer.Options, error) {
 	if f.maxDelete < -1 {
 		return o, fmt.Errorf("--max-delete must be -1 (no limit) or more, got %d", f.maxDelete)
 	}
+	if f.maxDeletePercent > 100 {
+		return o, fmt.Errorf("--max-delete-percent must be at most 100, got %g", f.maxDeletePercent)
+	}
+	if f.since != "" {
+		// Only the form is checked here: a time without offset is read in
+		// the source's time zone once it is known.
+		if _, err := dhis2.ParseTime(f.since, time.UTC); err != nil {
+			return o, fmt.Errorf("--since: %w", err)
+		}
+	}
 	for _, t := range strings.Split(f.types, ",") {
 		if t = strings.TrimSpace(t); t != "" {
 			o.Types = append(o.Types, t)
@@ -198,11 +209,19 @@ func runPair(ctx context.Context, env *Env, pe *pairEnv, f *pairFlags, opts sync
 		return ExitFailed
 	}
 	opts.RunID, opts.Progress = runID, pe.progress
+	runCtx, release, err := pe.holdPairLease(ctx, runID, opts.DryRun || verify)
+	if err != nil {
+		return pe.refuseRun(ctx, env, f, runID, err)
+	}
+	defer release()
 	var rep *syncer.Report
 	if verify {
-		rep, _ = syncer.Verify(ctx, opts)
+		rep, _ = syncer.Verify(runCtx, opts)
 	} else {
-		rep, _ = syncer.Sync(ctx, opts)
+		rep, _ = syncer.Sync(runCtx, opts)
+	}
+	if cause := context.Cause(runCtx); errors.Is(cause, errLeaseLost) && rep.Error == "" {
+		rep.Status, rep.Error = syncer.StatusFailed, cause.Error()
 	}
 	code := exitCode(rep.Status)
 	if err := pe.finishRun(ctx, runID, rep); err != nil {

@@ -109,7 +109,11 @@ func TestMigrateFromEmpty(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.From != 0 || res.To != latest || !slices.Equal(res.Applied, []int64{1, 2, 3}) {
+			want := make([]int64, latest)
+			for i := range want {
+				want[i] = int64(i + 1)
+			}
+			if res.From != 0 || res.To != latest || latest < 4 || !slices.Equal(res.Applied, want) {
 				t.Fatalf("first Migrate = %+v (latest %d)", res, latest)
 			}
 			again, err := st.Migrate(ctx)
@@ -162,8 +166,17 @@ func TestConcurrentMigrate(t *testing.T) {
 				}
 				total += applied[i]
 			}
-			if total != 3 {
-				t.Fatalf("migrations applied in total = %d (%v), want each of the 3 exactly once", total, applied)
+			st, err := store.Open(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			_, latest, err := st.SchemaVersion(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != int(latest) {
+				t.Fatalf("migrations applied in total = %d (%v), want each of the %d exactly once", total, applied, latest)
 			}
 		})
 	}

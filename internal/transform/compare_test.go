@@ -9,13 +9,17 @@ import (
 )
 
 // loose returns a copy of v where nulls, empty arrays and empty objects are
-// removed from objects and numbers are normalised text, so that two
-// payloads compare equal when DHIS2 would treat them as equal.
+// removed from objects, false flags from relativePeriods objects (a
+// RelativePeriods flag defaults to false) and numbers are normalised text,
+// so that two payloads compare equal when DHIS2 would treat them as equal.
 func loose(x any) any {
 	switch t := x.(type) {
 	case map[string]any:
 		out := map[string]any{}
 		for k, e := range t {
+			if k == "relativePeriods" {
+				e = trueFlags(asMap(e))
+			}
 			if isEmpty(e) && e != "" {
 				continue
 			}
@@ -47,6 +51,17 @@ func loose(x any) any {
 		return "#" + s
 	}
 	return x
+}
+
+// trueFlags keeps the true members of a flags object.
+func trueFlags(m map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		if b, _ := v.(bool); b {
+			out[k] = true
+		}
+	}
+	return out
 }
 
 // diffPaths lists the paths where a and b differ (loosely), for messages.

@@ -28,6 +28,9 @@ func TestEventReportsFixtureRoundTrip(t *testing.T) {
 func TestEventVisualizationsFixtureDown(t *testing.T) {
 	t.Parallel()
 	canon := fixturePayload(t, coreInt+"favorites/event_visualizations.json")
+	if _, err := ToCanonical(canon, v("2.42")); err != nil { // relativePeriods → rawPeriods
+		t.Fatal(err)
+	}
 	p := Clone(canon)
 	rep, err := FromCanonical(p, v("2.37"))
 	if err != nil {

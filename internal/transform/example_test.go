@@ -25,7 +25,7 @@ func ExampleFromCanonical() {
 	fmt.Println(p["dataElements"][0]["publicAccess"], p["dataElements"][0]["user"])
 	fmt.Println(p["users"][0]["userCredentials"].(map[string]any)["username"])
 	// Output:
-	// [down:event-visualizations down:user-credentials down:visualization-legend down:sharing-object]
+	// [down:relative-periods down:event-visualizations down:user-credentials down:visualization-legend down:sharing-object]
 	// rw------ map[id:xE7jOejl9FI]
 	// admin
 }

@@ -178,9 +178,10 @@ func TestRegistryOrderAndApplied(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 2.37 is below the gates 38, 41 and 42 only; of those, only the 2.38
-	// transforms have a Down (2.41/2.42 Ups repair, their Downs are no-ops).
-	wantDown := []string{"down:event-visualizations", "down:user-credentials"}
+	// 2.37 is below the gates 38, 40, 41 and 42 only; of those, the 2.38
+	// and 2.40 transforms have a Down (2.41/2.42 Ups repair, their Downs
+	// are no-ops).
+	wantDown := []string{"down:relative-periods", "down:event-visualizations", "down:user-credentials"}
 	if !slices.Equal(down.Applied, wantDown) {
 		t.Errorf("down applied = %v, want %v", down.Applied, wantDown)
 	}

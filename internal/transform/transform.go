@@ -179,6 +179,7 @@ func Registry() []Transform {
 		eventVisualizations(),
 		sharingLegacyFields(),
 		userCredentialsDTO(),
+		relativePeriodsList(),
 		relationshipTypeFromToName(),
 		shortNames(36, "V2_36_27", "categories", "dataElementGroupSets", "organisationUnitGroupSets"),
 		shortNames(38, "V2_38_2", "categoryOptionGroupSets", "indicatorGroupSets"),

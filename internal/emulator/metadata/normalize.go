@@ -56,7 +56,8 @@ func (im *importer) normalize(sc *Schema, raw Object, e *entry) Object {
 
 // keepUnpersisted lists writable properties that DHIS2's schema reports as
 // not persisted although their setters store them under another field
-// (relativePeriods -> rawPeriods, tracked entity filter criteria, …).
+// (relativePeriods -> rawRelativePeriods or rawPeriods, see periods.go;
+// tracked entity filter criteria, …).
 var keepUnpersisted = map[string]bool{
 	"relativePeriods": true, "enrollmentCreatedPeriod": true, "enrollmentStatus": true, "followup": true,
 	"templateUid": true, "notifyParentOrganisationUnitOnly": true, "visualizationPeriodName": true, "updateJobId": true,
@@ -91,6 +92,7 @@ func (s *Store) normalizeObject(sc *Schema, in Object, identifier string) Object
 			out[k] = nv
 		}
 	}
+	s.normalizePeriods(sc, in, out)
 	return out
 }
 
@@ -157,6 +159,7 @@ func (s *Store) normalizeEmbedded(sc *Schema, in Object, identifier string) Obje
 			out[k] = nv
 		}
 	}
+	s.normalizePeriods(sc, in, out)
 	if sc.Identifiable && str(out["id"]) == "" && sc.Persisted {
 		out["id"] = NewUID()
 	}

@@ -173,6 +173,11 @@ func selectKeys(m map[string]any, children []*fieldNode) map[string]any {
 
 // valueOf returns the stored or computed value of a property.
 func (s *Store) valueOf(rc *renderCtx, sc *Schema, o Object, p *Property) (any, bool) {
+	if p.Name == "relativePeriods" {
+		if v, ok := s.relativePeriodsValue(sc, o); ok {
+			return v, true
+		}
+	}
 	if v, ok := o[p.Name]; ok && !(p.Persisted && !p.Owner && p.Collection()) {
 		return v, true
 	}

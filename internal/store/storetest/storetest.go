@@ -153,6 +153,7 @@ func Exercise(t *testing.T, newStore NewStoreFunc) {
 		{"Users", exerciseUsers},
 		{"Sessions", exerciseSessions},
 		{"Audit", exerciseAudit},
+		{"RunLeases", exerciseRunLeases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
