@@ -212,7 +212,7 @@ func (d *dataRun) window(ctx context.Context) error {
 		}
 		d.since, d.incremental = t, true
 	default:
-		c, ok, err := o.State.Cursor(ctx, d.r.PairKey, ScopeData)
+		c, ok, err := o.State.Cursor(ctx, d.r.PairKey, d.cursorScope())
 		if err != nil {
 			return fmt.Errorf("read the incremental cursor: %w", err)
 		}
@@ -294,7 +294,7 @@ func (d *dataRun) finish(ctx context.Context) error {
 		d.log(slog.LevelWarn, "data.cursor.kept", "the incremental cursor is not moved: the run had failures or differences")
 		return nil
 	}
-	if err := d.r.Opts.State.SetCursor(ctx, d.r.PairKey, ScopeData, d.genStart.UTC().Format(time.RFC3339Nano), d.r.Opts.RunID); err != nil {
+	if err := d.r.Opts.State.SetCursor(ctx, d.r.PairKey, d.cursorScope(), d.genStart.UTC().Format(time.RFC3339Nano), d.r.Opts.RunID); err != nil {
 		return fmt.Errorf("store the data cursor: %w", err)
 	}
 	return nil
@@ -371,4 +371,18 @@ func (d *dataRun) finishReport() {
 func verifyItem(typ string, v verifyCounts, details []VerifyDetail) VerifyItem {
 	return VerifyItem{Scope: ScopeData, Type: typ, Source: v.Source, Dest: v.Dest, Match: v.Match, Differ: v.Differ,
 		Missing: v.Missing, Extra: v.Extra, Documented: v.Documented, Details: details}
+}
+
+// cursorScope names the incremental cursor of the run's selection: a
+// cursor moved by a run over some data sets or org units says nothing
+// about the others.
+func (d *dataRun) cursorScope() string { return selectionScope(ScopeData, d.opts.fingerprint()) }
+
+// selectionScope is scope alone for an unrestricted selection, else scope
+// and a short hash of the selection.
+func selectionScope(scope, fingerprint string) string {
+	if strings.Trim(fingerprint, "|") == "" {
+		return scope
+	}
+	return fmt.Sprintf("%s:%x", scope, fnvString(fnvOffset, fingerprint))
 }

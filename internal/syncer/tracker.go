@@ -2,7 +2,6 @@ package syncer
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -227,7 +226,7 @@ func (t *trackerRun) window(ctx context.Context) error {
 		}
 		t.since, t.incr = s, true
 	default:
-		c, ok, err := o.State.Cursor(ctx, t.r.PairKey, ScopeTracker)
+		c, ok, err := o.State.Cursor(ctx, t.r.PairKey, t.cursorScope())
 		if err != nil {
 			return fmt.Errorf("read the incremental cursor: %w", err)
 		}
@@ -249,113 +248,6 @@ func (t *trackerRun) window(ctx context.Context) error {
 	return nil
 }
 
-// trkStream is one resumable unit: one kind of object of a program (or
-// tracked entity type) in an org unit subtree (or at one org unit).
-type trkStream struct {
-	kind    string
-	program *programInfo // nil for tracked entities and relationships
-	tet     string
-	root    *ouNode
-	subtree bool
-	name    string
-	line    string // verification line
-}
-
-func (t *trackerRun) streams(kind string) ([]*trkStream, error) {
-	subtrees, singles, err := t.tree.streamRoots(t.opts.OrgUnits)
-	if err != nil {
-		return nil, err
-	}
-	type owner struct {
-		p    *programInfo
-		tet  string
-		line string
-	}
-	var owners []owner
-	plural := trackerKindPlural(kind)
-	switch kind {
-	case transform.KindTrackedEntity, transform.KindRelationship:
-		tets := make([]string, 0, len(t.tets))
-		for id := range t.tets {
-			tets = append(tets, id)
-		}
-		sort.Strings(tets)
-		for _, id := range tets {
-			owners = append(owners, owner{tet: id, line: plural + ": " + t.tets[id]})
-		}
-	default:
-		for _, p := range t.prgs {
-			if kind == transform.KindEnrollment && !p.registration() {
-				continue
-			}
-			owners = append(owners, owner{p: p, line: plural + ": " + p.Name})
-		}
-	}
-	var out []*trkStream
-	for _, o := range owners {
-		id := o.tet
-		if o.p != nil {
-			id = o.p.ID
-		}
-		for _, n := range singles {
-			out = append(out, &trkStream{kind: kind, program: o.p, tet: o.tet, root: n, name: ScopeTracker + ":" + plural + ":" + id + ":" + n.ID + ":node", line: o.line})
-		}
-		for _, n := range subtrees {
-			out = append(out, &trkStream{kind: kind, program: o.p, tet: o.tet, root: n, subtree: true, name: ScopeTracker + ":" + plural + ":" + id + ":" + n.ID, line: o.line})
-		}
-	}
-	return out, nil
-}
-
-// runPhase processes the streams of one kind with a pool of workers; the
-// next kind starts when every stream of this one is done (enrollments
-// need their tracked entities, relationships both ends).
-func (t *trackerRun) runPhase(ctx context.Context, kind string) error {
-	streams, err := t.streams(kind)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	work := make(chan *trkStream)
-	var wg sync.WaitGroup
-	for range t.opts.Workers {
-		wg.Go(func() {
-			for s := range work {
-				if err := t.runStream(ctx, s); err != nil {
-					cancel(fmt.Errorf("stream %s: %w", s.name, err))
-				}
-			}
-		})
-	}
-feed:
-	for _, s := range streams {
-		select {
-		case work <- s:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(work)
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil && ctx.Err() != nil {
-		return err
-	}
-	return nil
-}
-
-// trkCheckpoint is the JSON cursor of a tracker stream.
-type trkCheckpoint struct {
-	Plan    string       `json:"plan"`
-	Gen     time.Time    `json:"genStart"`
-	Page    int          `json:"page"`
-	Done    bool         `json:"done,omitempty"`
-	Tally   trackerTally `json:"tally"`
-	Writes  Counts       `json:"writes"`
-	Deletes []string     `json:"deletes,omitempty"`
-	Read    int          `json:"read"`
-}
-
 func (t *trackerRun) finish(ctx context.Context) error {
 	if !t.writes {
 		return nil
@@ -367,7 +259,7 @@ func (t *trackerRun) finish(ctx context.Context) error {
 		t.log(slog.LevelWarn, "tracker.cursor.kept", "the incremental cursor is not moved: the run had failures or differences")
 		return nil
 	}
-	return t.r.Opts.State.SetCursor(ctx, t.r.PairKey, ScopeTracker, t.gen.UTC().Format(time.RFC3339Nano), t.r.Opts.RunID)
+	return t.r.Opts.State.SetCursor(ctx, t.r.PairKey, t.cursorScope(), t.gen.UTC().Format(time.RFC3339Nano), t.r.Opts.RunID)
 }
 
 func (t *trackerRun) clean() bool {
@@ -409,38 +301,7 @@ func (t *trackerRun) finishReport() {
 	}
 }
 
-// merge adds a stream's results to the run.
-func (t *trackerRun) merge(s *trkStream, cp *trkCheckpoint) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	tl := t.tallies[s.line]
-	if tl == nil {
-		tl = &trackerTally{}
-		t.tallies[s.line] = tl
-	}
-	tl.Counts.add(cp.Tally.Counts)
-	for _, d := range cp.Tally.Details {
-		if len(tl.Details) < maxDataDetails {
-			tl.Details = append(tl.Details, d)
-		}
-	}
-	c := t.counts[trackerKindPlural(s.kind)]
-	c.Add(cp.Writes)
-	t.counts[trackerKindPlural(s.kind)] = c
-	t.deletes[s.kind] = append(t.deletes[s.kind], cp.Deletes...)
-}
-
-func (t *trackerRun) saveCheckpoint(ctx context.Context, s *trkStream, cp *trkCheckpoint) error {
-	if !t.writes {
-		return nil
-	}
-	raw, err := json.Marshal(cp)
-	if err != nil {
-		return err
-	}
-	counters, _ := json.Marshal(map[string]any{"stage": ScopeTracker, "stream": s.name, "writes": cp.Writes})
-	if err := t.r.checkpoints().PutCheckpoint(ctx, t.r.PairKey, s.name, string(raw), t.r.Opts.RunID, counters); err != nil {
-		return fmt.Errorf("commit the checkpoint of %s: %w", s.name, err)
-	}
-	return nil
+// cursorScope names the incremental cursor of the run's selection.
+func (t *trackerRun) cursorScope() string {
+	return selectionScope(ScopeTracker, strings.Join(t.opts.Programs, ",")+"|"+strings.Join(t.opts.OrgUnits, ","))
 }

@@ -87,10 +87,11 @@ func TestTrackerResume(t *testing.T) {
 	p := newDataPair(t, emulator.Options{Version: "2.40", Seed: "demo"}, emulator.Options{Version: "2.40"})
 	p.run(t, p.opts(ScopeMetadata))
 	o := p.opts(ScopeTracker)
-	o.Tracker.PageSize = 200
+	o.Tracker.PageSize = 100
+	o.Tracker.OrgUnits = firstRegions(t, p, 2)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
-		for countRequests(p.dst, "POST", "/tracker") < 25 {
+		for countRequests(p.dst, "POST", "/tracker") < 12 {
 			time.Sleep(time.Millisecond)
 		}
 		cancel()
@@ -127,7 +128,10 @@ func TestTrackerDestinationFaults(t *testing.T) {
 	if err := p.dst.Faults().AddSpec(spec); err != nil {
 		t.Fatal(err)
 	}
-	rep, _ := Sync(context.Background(), p.opts(ScopeTracker))
+	o := p.opts(ScopeTracker)
+	o.Tracker.OrgUnits = firstRegions(t, p, 2)
+	o.Tracker.PageSize = 100
+	rep, _ := Sync(context.Background(), o)
 	for _, f := range p.dst.Faults().Rules() {
 		if f.Fired == 0 {
 			t.Errorf("fault %q never fired", f.Spec)
@@ -137,4 +141,22 @@ func TestTrackerDestinationFaults(t *testing.T) {
 		t.Fatalf("status %s (%s)", rep.Status, rep.Error)
 	}
 	requireEqual(t, rep, ScopeTracker)
+}
+
+// firstRegions returns the first n level-2 org units of the source.
+func firstRegions(t *testing.T, p *dataPair, n int) []string {
+	t.Helper()
+	tree, err := readOrgUnits(context.Background(), p.srcCl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range tree.roots {
+		for _, c := range r.Children {
+			if len(out) < n {
+				out = append(out, c.ID)
+			}
+		}
+	}
+	return out
 }
