@@ -2,7 +2,6 @@ package syncer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -189,7 +188,7 @@ type sysPart struct {
 func (s *sysRun) runParts(ctx context.Context, parts []sysPart) error {
 	for _, p := range parts {
 		err := p.run(ctx)
-		if err == nil || errors.Is(err, errSkipPart) {
+		if err == nil {
 			continue
 		}
 		if ctx.Err() != nil {
@@ -313,7 +312,3 @@ func (s *sysRun) remember(ctx context.Context, typ, src, dst string) error {
 	}
 	return nil
 }
-
-// errSkipPart ends a part early without a failure (e.g. the versions
-// cannot carry it; the reason was reported).
-var errSkipPart = errors.New("part skipped")
