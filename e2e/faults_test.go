@@ -139,6 +139,14 @@ func runFaultCase(t *testing.T, p *pair, target *emulatortest.Server, tc faultCa
 	if tc.success && (res.code != 0 || rep.Status != syncer.StatusSuccess) {
 		t.Errorf("%d faults fired within the retry policy, want SUCCESS\n%s", fired, res)
 	}
+	// retries are counted in the run report.
+	retries := 0
+	for _, s := range rep.Stages {
+		retries += s.Retries
+	}
+	if tc.success && retries == 0 {
+		t.Errorf("%d faults fired and were retried, but the report counts no retry", fired)
+	}
 }
 
 // requireHonest checks R-09's rule on a finished sync: SUCCESS only with

@@ -166,6 +166,7 @@ func newInstanceClient(env *Env, f *pairFlags, role, rawURL string, creds config
 	cl, err := dhis2.New(dhis2.Config{
 		Name: role, BaseURL: rawURL, Username: c.username, Password: c.password, Token: c.token,
 		Timeout: f.timeout, AllowInsecureHTTP: f.allowInsecure, UserAgent: "d2sync/" + Version,
+		Logger: newRetryNotice(env.Stderr, role),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errConfig, err)

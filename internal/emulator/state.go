@@ -63,9 +63,9 @@ func (e *Emulator) initState() error {
 	if err != nil {
 		return fmt.Errorf("emulator metadata store: %w", err)
 	}
-	e.state = &state{meta: meta, values: datavalue.New(), cat: metaCatalog{meta}, tracker: newTrackerState(meta, e.loc, e.opts.Clock, e.version.Minor >= 41)}
-	e.meta, e.values = meta, e.state.values
 	e.sys = e.newSystem()
+	e.state = &state{meta: meta, values: datavalue.New(), cat: metaCatalog{m: meta, files: e.sys.Files}, tracker: newTrackerState(meta, e.loc, e.opts.Clock, e.version.Minor >= 41)}
+	e.meta, e.values = meta, e.state.values
 	defer e.counts.reset()
 	if err := e.loadContent(); err != nil {
 		return err

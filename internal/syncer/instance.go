@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/d2sync/d2sync/internal/dhis2"
 )
@@ -22,6 +23,8 @@ type Instance struct {
 	Info    *dhis2.SystemInfo
 	Me      *dhis2.Me
 	Schemas *Schemas
+
+	rereads atomic.Int64 // exports read again after their body broke (see exportOne)
 }
 
 // Version returns the instance's DHIS2 version.

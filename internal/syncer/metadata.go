@@ -55,6 +55,8 @@ type mdRun struct {
 	cmp      comparer
 	plan     *Plan
 	names    map[string]string
+	// retriesAtStart is clientRetries when the stage began.
+	retriesAtStart int64
 	// passwords are those generated for the users of the last pickSend;
 	// only the users the destination accepted reach the report.
 	passwords []GeneratedPassword
@@ -63,6 +65,7 @@ type mdRun struct {
 func (m *mdRun) log(level slog.Level, code, msg string) { m.r.Opts.Progress.Log(level, code, msg) }
 
 func (m *mdRun) run(ctx context.Context) error {
+	m.retriesAtStart = m.clientRetries()
 	if err := m.window(ctx); err != nil {
 		return err
 	}
@@ -588,7 +591,7 @@ func (m *mdRun) dryRun(ctx context.Context) error {
 
 // apply imports the plan, deletes, verifies and moves the cursor.
 func (m *mdRun) apply(ctx context.Context) error {
-	before := m.clientRetries()
+	before := m.retriesAtStart // the reads of both sides count too
 	im, err := m.sendPlan(ctx)
 	if err != nil {
 		return err
@@ -819,9 +822,11 @@ func (m *mdRun) moveCursor(ctx context.Context) error {
 	return nil
 }
 
-// clientRetries returns the retries both clients made so far.
+// clientRetries returns the retries made so far on both sides: the
+// clients' own and the exports read again after a broken body.
 func (m *mdRun) clientRetries() int64 {
-	return m.r.Source.Client.Counters().Retries + m.r.Dest.Client.Counters().Retries
+	return m.r.Source.Client.Counters().Retries + m.r.Dest.Client.Counters().Retries +
+		m.r.Source.rereads.Load() + m.r.Dest.rereads.Load()
 }
 
 func (m *mdRun) addWarnings(ws []Warning) {
