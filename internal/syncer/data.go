@@ -63,10 +63,11 @@ type dataRun struct {
 	density     map[string][2]int64   // by data set: values, org units read
 	failed      int                   // values and objects refused or not written
 	deletes     []pendingDelete
-	overflow    bool // more deletions than the guard allows
-	requests    int
+	overflow    bool                     // more deletions than the guard allows
 	companion   map[string]*verifyCounts // min-max, lock exceptions, approvals
 	noApprovals bool                     // a side does not allow approvals
+	startReq    [2]int64                 // client requests and retries when the stage began
+	reReads     int                      // chunk reads repeated after a broken answer
 	files       map[string]string        // file resources known on the destination: UID → destination UID
 }
 
@@ -83,6 +84,7 @@ func newDataRun(r *Run) *dataRun {
 	d.opts.withDefaults()
 	d.writes = !r.VerifyOnly && !r.Opts.DryRun
 	d.stage = &StageReport{Name: ScopeData, StartedAt: r.Opts.Now(), Counts: map[string]Counts{}}
+	d.startReq = clientCounters(r)
 	if r.Source != nil {
 		d.src = r.Source.Client
 	}
@@ -356,7 +358,9 @@ func (d *dataRun) finishReport() {
 	}
 	d.stage.Counts["dataValues"] = values
 	d.stage.Counts["completeDataSetRegistrations"] = regs
-	d.stage.Requests = d.requests
+	now := clientCounters(d.r)
+	d.stage.Requests = int(now[0] - d.startReq[0])
+	d.stage.Retries = int(now[1]-d.startReq[1]) + d.reReads
 	if d.stage.Status == "" {
 		d.stage.Status = StatusSuccess
 		if d.failed > 0 {
@@ -385,4 +389,18 @@ func selectionScope(scope, fingerprint string) string {
 		return scope
 	}
 	return fmt.Sprintf("%s:%x", scope, fnvString(fnvOffset, fingerprint))
+}
+
+// clientCounters returns the requests and retries both clients made so
+// far (a stage reports the difference).
+func clientCounters(r *Run) [2]int64 {
+	var out [2]int64
+	for _, c := range []*dhis2.Client{r.Opts.Source, r.Opts.Dest} {
+		if c != nil {
+			k := c.Counters()
+			out[0] += k.Requests
+			out[1] += k.Retries
+		}
+	}
+	return out
 }

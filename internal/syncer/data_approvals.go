@@ -177,7 +177,6 @@ func (sr *streamRun) postApprovals(ctx context.Context, path string, need []*app
 	sort.Slice(keys, func(i, j int) bool { return keys[i].pe < keys[j].pe })
 	for _, g := range keys {
 		body := dhis2.JSONBody(map[string]any{"wf": []string{g.wf}, "pe": []string{g.pe}, "approvals": groups[g]})
-		d.count(1)
 		if _, err := d.dst.Post(ctx, path, nil, body); err != nil {
 			if isPermanentRefusal(err) {
 				d.fail(Failure{Type: "dataApprovals", UID: g.wf + "/" + g.pe, Message: fmt.Sprintf("%s of %d org units: %v", path, len(groups[g]), err)})
@@ -194,7 +193,6 @@ func (sr *streamRun) postApprovals(ctx context.Context, path string, need []*app
 
 func (d *dataRun) readApprovals(ctx context.Context, c *dhis2.Client, q url.Values) ([]*approvalStatus, error) {
 	var out []*approvalStatus
-	d.count(1)
 	var raw json.RawMessage
 	if err := c.GetJSON(ctx, "dataApprovals/approvals", q, &raw); err != nil {
 		return nil, err

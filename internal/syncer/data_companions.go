@@ -131,7 +131,6 @@ func (d *dataRun) minMax(ctx context.Context) error {
 		for _, m := range send {
 			body := dhis2.JSONBody(m)
 			body.Idempotent = true
-			d.count(1)
 			if _, err := d.dst.Post(ctx, "minMaxDataElements", nil, body); err != nil {
 				if isPermanentRefusal(err) {
 					c.Failed++
@@ -242,7 +241,6 @@ func (d *dataRun) lockExceptions(ctx context.Context) error {
 		}
 		l := src[k]
 		q := url.Values{"ds": {l.DataSet.ID}, "pe": {l.Period.ID}, "ou": {l.OrgUnit.ID}}
-		d.count(1)
 		body := dhis2.BytesBody(nil, "")
 		body.Idempotent = true
 		if _, err := d.dst.Post(ctx, "lockExceptions", q, body); err != nil {

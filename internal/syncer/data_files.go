@@ -100,7 +100,6 @@ func (d *dataRun) unmapFile(uid string) string { return d.unmapIDs([]string{uid}
 
 func (d *dataRun) getFileResource(ctx context.Context, c *dhis2.Client, uid string) (*fileResource, error) {
 	var fr fileResource
-	d.count(1)
 	if err := c.GetJSON(ctx, "fileResources/"+url.PathEscape(uid), nil, &fr); err != nil {
 		return nil, err
 	}
@@ -124,7 +123,6 @@ func (d *dataRun) fileContent(ctx context.Context, v *dataValue, uid string) ([]
 }
 
 func (d *dataRun) readAllFrom(ctx context.Context, path string, q url.Values) ([]byte, error) {
-	d.count(1)
 	rc, err := d.src.Stream(ctx, path, q)
 	if err != nil {
 		return nil, err
@@ -172,7 +170,6 @@ func (d *dataRun) uploadFile(ctx context.Context, meta *fileResource, content []
 		q.Set("uid", uid)
 		body.Idempotent = true // the same UID cannot be created twice
 	}
-	d.count(1)
 	resp, err := d.dst.Post(ctx, "fileResources", q, body)
 	if err != nil {
 		if isUnknown(err) && q.Get("uid") != "" {

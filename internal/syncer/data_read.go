@@ -127,7 +127,6 @@ func hasZone(s string) bool {
 
 // stream reads one dataValueSets export with the fast reader.
 func (d *dataRun) stream(ctx context.Context, c *dhis2.Client, q url.Values, fn func(*dataValue) error) error {
-	d.count(1)
 	rc, err := c.Stream(ctx, "dataValueSets", q)
 	if err != nil {
 		return err
@@ -146,6 +145,9 @@ func (d *dataRun) retryRead(ctx context.Context, side string, read func() error)
 	var err error
 	for attempt := 0; attempt <= readRetries; attempt++ {
 		if attempt > 0 {
+			d.mu.Lock()
+			d.reReads++
+			d.mu.Unlock()
 			d.log(slog.LevelWarn, "data.read.retry", fmt.Sprintf("%s read failed (%v); reading the chunk again", side, err))
 			if serr := sleepCtx(ctx, time.Duration(attempt*attempt)*100*time.Millisecond); serr != nil {
 				return serr
@@ -165,7 +167,7 @@ func retryableRead(err error) bool {
 	if errors.Is(err, errChunkTooBig) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
-	if errors.Is(err, errBadJSON) || errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.Is(err, errBadJSON) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errNoPager) {
 		return true
 	}
 	var e *dhis2.Error

@@ -124,7 +124,6 @@ func (d *dataRun) readRegistrations(ctx context.Context, c *dhis2.Client, q url.
 	var body struct {
 		Registrations []*registration `json:"completeDataSetRegistrations"`
 	}
-	d.count(1)
 	if err := c.GetJSON(ctx, "completeDataSetRegistrations", q, &body); err != nil {
 		return nil, err
 	}
@@ -152,7 +151,6 @@ func (sr *streamRun) sendRegistrations(ctx context.Context, regs []*registration
 	d := sr.d
 	body := dhis2.JSONBody(map[string]any{"completeDataSetRegistrations": regs})
 	body.Idempotent = true
-	d.count(1)
 	res, err := d.dst.ImportCompleteRegistrations(ctx, body, url.Values{"importStrategy": {"CREATE_AND_UPDATE"}})
 	if err != nil {
 		if isUnknown(err) {

@@ -99,12 +99,5 @@ func (d *dataRun) importValues(ctx context.Context, vs []*dataValue, extra url.V
 	if d.opts.AsyncValues > 0 && len(vs) >= d.opts.AsyncValues {
 		params.Set("async", "true")
 	}
-	d.count(1)
 	return d.dst.ImportDataValues(ctx, body, params)
-}
-
-func (d *dataRun) count(requests int) {
-	d.mu.Lock()
-	d.requests += requests
-	d.mu.Unlock()
 }

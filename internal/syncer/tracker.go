@@ -91,6 +91,8 @@ type trackerRun struct {
 	counts  map[string]Counts        // by plural kind
 	failed  int
 	deletes map[string][]string // kind → UIDs deleted on the source
+	start   [2]int64            // client requests and retries when the stage began
+	reReads int                 // page reads repeated after a broken answer
 }
 
 // trackerTally is one verification line.
@@ -109,6 +111,7 @@ func newTrackerRun(r *Run) *trackerRun {
 	}
 	t.writes = !r.VerifyOnly && !r.Opts.DryRun
 	t.stage = &StageReport{Name: ScopeTracker, StartedAt: r.Opts.Now(), Counts: map[string]Counts{}}
+	t.start = clientCounters(r)
 	return t
 }
 
@@ -290,6 +293,9 @@ func (t *trackerRun) finishReport() {
 	for k, c := range t.counts {
 		t.stage.Counts[k] = c
 	}
+	now := clientCounters(t.r)
+	t.stage.Requests = int(now[0] - t.start[0])
+	t.stage.Retries = int(now[1]-t.start[1]) + t.reReads
 	if t.stage.Status == "" {
 		t.stage.Status = StatusSuccess
 		if t.failed > 0 {

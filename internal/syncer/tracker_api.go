@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -136,11 +137,19 @@ func (a trkAPI) unpaged(q url.Values) {
 	}
 }
 
+// errNoPager is returned for a page without paging information: a body
+// that may have been cut or rewritten is never taken for the last page.
+var errNoPager = errors.New("the page has no pager although paging was requested")
+
 // page reads one page of a list: the items as generic objects.
 func (a trkAPI) page(ctx context.Context, kind string, q url.Values, page, size int) ([]map[string]any, error) {
 	q.Set("page", strconv.Itoa(page))
 	q.Set("pageSize", strconv.Itoa(size))
-	return a.list(ctx, kind, q)
+	items, env, err := a.read(ctx, kind, q)
+	if err == nil && env != nil && env.Pager == nil && env.Page == nil {
+		err = fmt.Errorf("read %s page %d: %w", kind, page, errNoPager)
+	}
+	return items, err
 }
 
 // trackerEnvelope holds the list of any tracker list answer: the typed
@@ -152,6 +161,8 @@ type trackerEnvelope struct {
 	Enrollments            []map[string]any `json:"enrollments"`
 	Events                 []map[string]any `json:"events"`
 	Relationships          []map[string]any `json:"relationships"`
+	Pager                  json.RawMessage  `json:"pager"`
+	Page                   *int             `json:"page"`
 }
 
 func (e *trackerEnvelope) items(key string) ([]map[string]any, bool) {
@@ -172,37 +183,43 @@ func (e *trackerEnvelope) items(key string) ([]map[string]any, bool) {
 	return nil, false
 }
 
-// list reads a list answer (paged or not) in any envelope, decoding the
-// body once as it streams in.
+// list reads a list answer (paged or not) in any envelope.
 func (a trkAPI) list(ctx context.Context, kind string, q url.Values) ([]map[string]any, error) {
+	items, _, err := a.read(ctx, kind, q)
+	return items, err
+}
+
+// read reads a list answer, decoding the body once as it streams in; the
+// envelope is nil for the old API's bare arrays.
+func (a trkAPI) read(ctx context.Context, kind string, q url.Values) ([]map[string]any, *trackerEnvelope, error) {
 	path, key := a.path(kind)
 	rc, err := a.c.Stream(ctx, path, q)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rc.Close()
 	br := bufio.NewReaderSize(rc, 64<<10)
 	first, err := peekNonSpace(br)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	dec := json.NewDecoder(br)
 	if first == '[' { // the old /api/relationships answers a bare array
 		var items []map[string]any
 		if err := dec.Decode(&items); err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
+			return nil, nil, fmt.Errorf("read %s: %w", path, err)
 		}
-		return items, nil
+		return items, nil, nil
 	}
 	var env trackerEnvelope
 	if err := dec.Decode(&env); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	items, ok := env.items(key)
 	if !ok {
-		return nil, fmt.Errorf("read %s: the answer has no %q list", path, key)
+		return nil, nil, fmt.Errorf("read %s: the answer has no %q list: %w", path, key, errNoPager)
 	}
-	return items, nil
+	return items, &env, nil
 }
 
 func peekNonSpace(br *bufio.Reader) (byte, error) {

@@ -123,11 +123,18 @@ func (t *trackerRun) readPage(ctx context.Context, s *trkStream, page, size int)
 		t.src.updatedAfter(q, dhis2.FormatTimeOffset(t.since.In(t.srcLoc)))
 	}
 	var items []map[string]any
+	attempts := 0
 	err := retryTracker(ctx, func() error {
 		var err error
+		attempts++
 		items, err = t.src.page(ctx, kind, q, page, size)
 		return err
 	})
+	if attempts > 1 {
+		t.mu.Lock()
+		t.reReads += attempts - 1
+		t.mu.Unlock()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("source: read %s page %d: %w", trackerKindPlural(kind), page, err)
 	}
