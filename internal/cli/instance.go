@@ -25,6 +25,7 @@ type pairFlags struct {
 	allowInsecure bool
 	timeout       time.Duration
 	scope         string
+	data          dataFlags // sync_data.go
 	report        string
 	configFile    string
 	databaseURL   string
@@ -35,7 +36,8 @@ type pairFlags struct {
 func (f *pairFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.source, "source", "", "source DHIS2 base `URL` (with its context path, e.g. https://host/dhis)")
 	fs.StringVar(&f.dest, "dest", "", "destination DHIS2 base `URL`")
-	fs.StringVar(&f.scope, "scope", syncer.ScopeMetadata, "what to replicate: `metadata`")
+	fs.StringVar(&f.scope, "scope", syncer.ScopeMetadata, "what to replicate, comma-separated: `metadata`, data, tracker, system, or all (metadata, data, tracker and system)")
+	f.data.register(fs)
 	fs.StringVar(&f.report, "report", "", "write the full report as JSON to this `file` (created 0600; it lists generated passwords)")
 	fs.BoolVar(&f.allowInsecure, "allow-insecure-http", false, "allow plain http:// to hosts other than this machine (test servers only)")
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up on a request after this `duration` without an answer")
@@ -58,9 +60,12 @@ func (f *pairFlags) check(fs *flag.FlagSet) error {
 		return errors.New("--source and --dest are both required, e.g. --source https://a.example.org --dest https://b.example.org")
 	}
 	for _, s := range strings.Split(f.scope, ",") {
-		if strings.TrimSpace(s) != syncer.ScopeMetadata {
-			return fmt.Errorf("unknown --scope %q: this version replicates metadata", s)
+		if !syncer.ValidScope(s) {
+			return fmt.Errorf("unknown --scope %q: the scopes are metadata, data, tracker, system and all", s)
 		}
+	}
+	if err := f.data.check(); err != nil {
+		return err
 	}
 	return nil
 }
@@ -298,6 +303,7 @@ func printSummary(w io.Writer, rep *syncer.Report, maxLines int) {
 		_ = v.WriteTable(w)
 		v.WriteDetails(w, maxLines)
 	}
+	printSystemReport(w, rep, maxLines)
 	if n := len(rep.Passwords); n > 0 {
 		fmt.Fprintf(w, "\n%d users were created disabled with random passwords; they are listed only in the report file.\n", n)
 	}

@@ -11,14 +11,15 @@ import (
 // MemoryState is a State kept in memory (tests, one-off runs without a
 // database). It is safe for concurrent use.
 type MemoryState struct {
-	mu      sync.Mutex
-	cursors map[string]string
-	maps    map[string]IDMap
+	mu          sync.Mutex
+	cursors     map[string]string
+	maps        map[string]IDMap
+	checkpoints map[string]string // see checkpoint.go
 }
 
 // NewMemoryState returns an empty MemoryState.
 func NewMemoryState() *MemoryState {
-	return &MemoryState{cursors: map[string]string{}, maps: map[string]IDMap{}}
+	return &MemoryState{cursors: map[string]string{}, maps: map[string]IDMap{}, checkpoints: map[string]string{}}
 }
 
 // Cursor implements State.

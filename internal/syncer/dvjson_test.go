@@ -1,0 +1,224 @@
+package syncer
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// stdValue is the encoding/json reference decoding of a data value.
+type stdValue struct {
+	DataElement          string `json:"dataElement"`
+	Period               string `json:"period"`
+	OrgUnit              string `json:"orgUnit"`
+	CategoryOptionCombo  string `json:"categoryOptionCombo"`
+	AttributeOptionCombo string `json:"attributeOptionCombo"`
+	Value                any    `json:"value"`
+	Comment              string `json:"comment"`
+	StoredBy             string `json:"storedBy"`
+	Created              string `json:"created"`
+	LastUpdated          string `json:"lastUpdated"`
+	FollowUp             bool   `json:"followup"`
+	Deleted              bool   `json:"deleted"`
+}
+
+func (s stdValue) dataValue() dataValue {
+	val := ""
+	switch x := s.Value.(type) {
+	case string:
+		val = x
+	case json.Number:
+		val = x.String()
+	}
+	return dataValue{DE: s.DataElement, PE: s.Period, OU: s.OrgUnit, COC: s.CategoryOptionCombo, AOC: s.AttributeOptionCombo,
+		Value: val, Comment: s.Comment, StoredBy: s.StoredBy, Created: s.Created, LastUpdated: s.LastUpdated, FollowUp: s.FollowUp, Deleted: s.Deleted}
+}
+
+func readAll(t *testing.T, doc string) ([]dataValue, error) {
+	t.Helper()
+	var out []dataValue
+	err := readDataValueSet(strings.NewReader(doc), func(v *dataValue) error {
+		out = append(out, *v)
+		return nil
+	})
+	return out, err
+}
+
+func TestReadDataValueSet(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		doc  string
+		want []dataValue
+	}{
+		{"empty", `{}`, nil},
+		{"empty list with header", `{"dataSet":"a","dataValues":[],"completeDate":null}`, nil},
+		{"null list", `{"dataValues":null}`, nil},
+		{"one value, all members", `{"dataValues":[{"dataElement":"d","period":"202401","orgUnit":"o","categoryOptionCombo":"c","attributeOptionCombo":"a","value":"12","comment":"x","storedBy":"u","created":"2024-01-01T00:00:00.000","lastUpdated":"2024-01-02T00:00:00.000+0000","followup":true,"deleted":true}]}`,
+			[]dataValue{{DE: "d", PE: "202401", OU: "o", COC: "c", AOC: "a", Value: "12", Comment: "x", StoredBy: "u", Created: "2024-01-01T00:00:00.000", LastUpdated: "2024-01-02T00:00:00.000+0000", FollowUp: true, Deleted: true}}},
+		{"escapes and unknown members", " {\n\"x\":{\"y\":[1,2,{\"z\":null}]},\"dataValues\" : [ {\"value\":\"a\\\"b\\\\c\\u00e9\\ud83d\\ude00\\n\",\"extra\":[true,false],\"followUp\":\"true\"} ] } \n",
+			[]dataValue{{Value: "a\"b\\cé😀\n", FollowUp: true}}},
+		{"number value", `{"dataValues":[{"value":-1.5e3}]}`, []dataValue{{Value: "-1.5e3"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := readAll(t, tc.doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %d values, want %d", len(got), len(tc.want))
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Errorf("value %d = %+v, want %+v", i, got[i], tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestReadDataValueSetErrors(t *testing.T) {
+	t.Parallel()
+	full := `{"dataValues":[{"dataElement":"d","value":"1"},{"dataElement":"e","value":"2"}]}`
+	for i := 1; i < len(full); i++ {
+		_, err := readAll(t, full[:i])
+		if err == nil {
+			t.Fatalf("cut at %d (%q): no error", i, full[:i])
+		}
+		if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, errBadJSON) {
+			t.Fatalf("cut at %d: %v", i, err)
+		}
+	}
+	for _, doc := range []string{`[]`, `{"dataValues":{}}`, `{"dataValues":[1]}`, `{"dataValues":[{"a" 1}]}`, `{"dataValues":[]}x`,
+		`{"dataValues":[{"value":"\x01"}]}`, `{"dataValues":[{"value":"\q"}]}`, `{"dataValues":[{"value":tru}]}`} {
+		if _, err := readAll(t, doc); !errors.Is(err, errBadJSON) {
+			t.Errorf("%q: err = %v, want a syntax error", doc, err)
+		}
+	}
+	stop := errors.New("stop")
+	err := readDataValueSet(strings.NewReader(full), func(*dataValue) error { return stop })
+	if err != stop {
+		t.Errorf("callback error = %v, want it unchanged", err)
+	}
+}
+
+// TestDataValueRoundTrip encodes awkward values and reads them back, and
+// checks the encoding against encoding/json.
+func TestDataValueRoundTrip(t *testing.T) {
+	t.Parallel()
+	odd := []string{"", "plain", "quote\"back\\slash", "ctl\x00\x01\x1f\t\r\n", "é – 😀", "bad\xffutf8", "\u2028\u2029", "<html>&"}
+	var in []dataValue
+	for i, s := range odd {
+		in = append(in, dataValue{DE: "de", PE: "2024", OU: "ou", COC: "c", AOC: "a", Value: s, Comment: odd[(i+1)%len(odd)], StoredBy: s,
+			FollowUp: i%2 == 0, Deleted: i%3 == 0, Created: "2024-01-01T00:00:00.000"})
+	}
+	p := newDVPayload(true)
+	for i := range in {
+		p.add(&in[i])
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(p.bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(zr)
+	var std struct {
+		DataValues []stdValue `json:"dataValues"`
+	}
+	if err := json.Unmarshal(raw, &std); err != nil {
+		t.Fatalf("encoding/json rejects the payload: %v", err)
+	}
+	got, err := readAll(t, string(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range in {
+		want := in[i]
+		want.Value = strings.ToValidUTF8(want.Value, "\uFFFD")
+		want.Comment = strings.ToValidUTF8(want.Comment, "\uFFFD")
+		want.StoredBy = strings.ToValidUTF8(want.StoredBy, "\uFFFD")
+		if got[i] != want {
+			t.Errorf("value %d: got %+v, want %+v", i, got[i], want)
+		}
+		if s := std.DataValues[i].dataValue(); s != want {
+			t.Errorf("value %d: encoding/json reads %+v, want %+v", i, s, want)
+		}
+	}
+}
+
+// TestReadDataValueSetFixtures compares the reader with encoding/json on
+// every JSON data value set among the shared fixtures.
+func TestReadDataValueSetFixtures(t *testing.T) {
+	t.Parallel()
+	dir := fixturesDir(t)
+	n := 0
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil || !bytes.Contains(data, []byte(`"dataValues"`)) {
+			return err
+		}
+		var std struct {
+			DataValues []stdValue `json:"dataValues"`
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		if dec.Decode(&std) != nil || len(std.DataValues) == 0 {
+			return nil // not a data value set (or not strict JSON)
+		}
+		got, err := readAll(t, string(data))
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			return nil
+		}
+		n++
+		if len(got) != len(std.DataValues) {
+			t.Errorf("%s: %d values, encoding/json reads %d", path, len(got), len(std.DataValues))
+			return nil
+		}
+		for i := range got {
+			if want := std.DataValues[i].dataValue(); got[i] != want {
+				t.Errorf("%s value %d: %+v, want %+v", path, i, got[i], want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 5 {
+		t.Errorf("only %d data value set fixtures read", n)
+	}
+	t.Logf("%d data value set fixtures agree with encoding/json", n)
+}
+
+func BenchmarkReadDataValueSet(b *testing.B) {
+	var buf bytes.Buffer
+	buf.WriteString(`{"dataValues":[`)
+	for i := 0; i < 10000; i++ {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(appendDataValue(nil, &dataValue{DE: "Ffg8ZWKI6u0", PE: "2024W1", OU: "AEg8AcC3JM6", COC: "HllvX50cXC0", AOC: "HllvX50cXC0",
+			Value: "12", StoredBy: "fsankara", Created: "2024-01-09T09:23:53.000+0000", LastUpdated: "2024-01-09T09:23:53.000+0000"}))
+	}
+	buf.WriteString(`]}`)
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for b.Loop() {
+		n := 0
+		if err := readDataValueSet(bytes.NewReader(data), func(*dataValue) error { n++; return nil }); err != nil || n != 10000 {
+			b.Fatal(err, n)
+		}
+	}
+	b.ReportMetric(float64(10000*b.N)/b.Elapsed().Seconds(), "values/s")
+}
