@@ -37,7 +37,7 @@ func TestOneRunPerPair(t *testing.T) {
 			}
 			// Each import of the first run takes a while: the second run
 			// starts while the first one is writing.
-			addFaults(t, dst.Emulator, "POST /api/metadata latency=400ms")
+			addFaults(t, dst.Emulator, "POST /api/metadata latency=800ms")
 			reportA := filepath.Join(p.dir, "a.json")
 			a := p.start(t, nil, append([]string{"sync", "--report", reportA, "--max-request-bytes", "200000"}, p.flags()...)...)
 			waitFor(t, time.Minute, "the first run's first import", func() bool {

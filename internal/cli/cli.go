@@ -42,6 +42,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"version", "print the d2sync version", runVersion},
+		{"demo", "replicate a demo DHIS2 into a blank one with two built-in emulators, then verify", runDemo},
 		{"emulate", "run the built-in DHIS2 emulator (tests, demos, fault drills)", runEmulate},
 		{"migrate", "create or upgrade the d2sync database", runMigrate},
 		{"probe", "check the connection and credentials to a DHIS2 instance", runProbe},
@@ -126,8 +127,12 @@ func newFlagSet(env *Env, name, help string) *flag.FlagSet {
 	fs.Usage = func() {
 		out := fs.Output()
 		fmt.Fprintf(out, "%s\n", strings.TrimSpace(help))
-		fmt.Fprintf(out, "\nFlags:\n")
-		fs.PrintDefaults()
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags {
+			fmt.Fprintf(out, "\nFlags:\n")
+			fs.PrintDefaults()
+		}
 	}
 	return fs
 }

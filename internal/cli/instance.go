@@ -36,7 +36,7 @@ type pairFlags struct {
 func (f *pairFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.source, "source", "", "source DHIS2 base `URL` (with its context path, e.g. https://host/dhis)")
 	fs.StringVar(&f.dest, "dest", "", "destination DHIS2 base `URL`")
-	fs.StringVar(&f.scope, "scope", syncer.ScopeMetadata, "what to replicate, comma-separated: `metadata`, data, tracker, or all (metadata, data and tracker)")
+	fs.StringVar(&f.scope, "scope", syncer.ScopeMetadata, "what to replicate, comma-separated: `metadata`, data, tracker, system, or all (metadata, data, tracker and system)")
 	f.data.register(fs)
 	fs.StringVar(&f.report, "report", "", "write the full report as JSON to this `file` (created 0600; it lists generated passwords)")
 	fs.BoolVar(&f.allowInsecure, "allow-insecure-http", false, "allow plain http:// to hosts other than this machine (test servers only)")
@@ -61,7 +61,7 @@ func (f *pairFlags) check(fs *flag.FlagSet) error {
 	}
 	for _, s := range strings.Split(f.scope, ",") {
 		if !syncer.ValidScope(s) {
-			return fmt.Errorf("unknown --scope %q: the scopes are metadata, data, tracker and all", s)
+			return fmt.Errorf("unknown --scope %q: the scopes are metadata, data, tracker, system and all", s)
 		}
 	}
 	if err := f.data.check(); err != nil {
@@ -166,6 +166,7 @@ func newInstanceClient(env *Env, f *pairFlags, role, rawURL string, creds config
 	cl, err := dhis2.New(dhis2.Config{
 		Name: role, BaseURL: rawURL, Username: c.username, Password: c.password, Token: c.token,
 		Timeout: f.timeout, AllowInsecureHTTP: f.allowInsecure, UserAgent: "d2sync/" + Version,
+		Logger: newRetryNotice(env.Stderr, role),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errConfig, err)
@@ -302,6 +303,7 @@ func printSummary(w io.Writer, rep *syncer.Report, maxLines int) {
 		_ = v.WriteTable(w)
 		v.WriteDetails(w, maxLines)
 	}
+	printSystemReport(w, rep, maxLines)
 	if n := len(rep.Passwords); n > 0 {
 		fmt.Fprintf(w, "\n%d users were created disabled with random passwords; they are listed only in the report file.\n", n)
 	}

@@ -31,10 +31,22 @@ func (p *pairEnv) holdPairLease(ctx context.Context, runID int64, readOnly bool)
 		return ctx, func() {}, nil
 	}
 	host, _ := os.Hostname()
-	holder := fmt.Sprintf("d2sync %s pid %d", host, os.Getpid())
+	holder := leaseHolder(host, os.Getpid())
 	pair := store.PairKey(p.source.BaseURL(), p.dest.BaseURL())
-	if err := p.acquireLease(ctx, pair, holder, runID); err != nil {
-		return ctx, nil, err
+	if _, err := p.store.AcquireRunLease(ctx, pair, holder, runID, runLeaseTTL); err != nil {
+		// A run killed on this machine (kill -9, power cut) leaves its lease
+		// until it expires; when its process is provably gone, take over at
+		// once so the restarted run resumes from its checkpoints.
+		var held *store.LeaseHeldError
+		if !errors.As(err, &held) || !deadLocalHolder(held.Lease.Holder, host) {
+			return ctx, nil, err
+		}
+		if rerr := p.store.ReleaseRunLease(ctx, pair, held.Lease.Holder); rerr != nil {
+			return ctx, nil, err
+		}
+		if _, err := p.store.AcquireRunLease(ctx, pair, holder, runID, runLeaseTTL); err != nil {
+			return ctx, nil, err
+		}
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	done := make(chan struct{})
@@ -67,6 +79,22 @@ func (p *pairEnv) holdPairLease(ctx context.Context, runID int64, readOnly bool)
 		_ = p.store.ReleaseRunLease(context.WithoutCancel(ctx), pair, holder)
 	}
 	return ctx, release, nil
+}
+
+// leaseHolder names the process holding a lease: host and pid.
+func leaseHolder(host string, pid int) string {
+	return fmt.Sprintf("d2sync %s pid %d", host, pid)
+}
+
+// deadLocalHolder reports whether holder names a process of this host
+// that no longer exists.
+func deadLocalHolder(holder, host string) bool {
+	var h string
+	var pid int
+	if n, err := fmt.Sscanf(holder, "d2sync %s pid %d", &h, &pid); err != nil || n != 2 {
+		return false
+	}
+	return h == host && pid != os.Getpid() && processGone(pid)
 }
 
 // refuseRun records a run that did not start because another run of the

@@ -23,13 +23,16 @@ the last successful run (the source's clock, an inclusive bound and an
 overlap window), and propagate deletions under a max-delete guard.
 
 Usage:
-  d2sync sync --source URL --dest URL [--scope metadata|data|tracker|all] [--dry-run]
+  d2sync sync --source URL --dest URL [--scope metadata|data|tracker|system|all] [--dry-run]
               [--since TIME | --full] [--report FILE] [flags]
 
 Scopes (--scope, comma-separated, run in this order): metadata; data
 (aggregate data values, complete data set registrations, min-max values,
 lock exceptions, approvals where both sides allow); tracker (tracked
-entities, enrollments, events, relationships); all = the three. Data is
+entities, enrollments, events, relationships); system (system settings
+except the server-specific ones, the dataStore with per-key sharing, the
+files documents, org units, users and data values refer to, custom icons,
+installed apps, interpretations and their comments); all = the four. Data is
 read in streams (data set × org unit subtree), in chunks of about
 --chunk-values values: each chunk is compared with the destination's copy,
 only missing or changed values are sent, then the chunk is read back and
@@ -39,6 +42,14 @@ of each stream. Values deleted on the source are deleted on the
 destination only after a transfer without failures, under the max-delete
 guard. Data needs the metadata on the destination: use --scope
 metadata,data or all.
+
+System: settings that describe the source server (mail and SMS servers,
+API keys, URLs, remote-instance sync, job state) are not copied unless
+--include-private-settings is given. Apps are downloaded file by file,
+re-packaged and installed when the destination lacks them or has an older
+version; bundled apps are skipped. What the DHIS2 API cannot carry
+(passwords, audit history, interpretation authors and dates, likes…) is
+listed with counts at the end of the report (docs/not-replicable.md).
 
 Users: DHIS2 never exports passwords. With --users create-disabled (the
 default) users missing on the destination are created disabled with a
@@ -71,6 +82,7 @@ Examples:
   d2sync sync --source … --dest … --types dataSets,programs --users skip
   d2sync sync --source … --dest … --since 2026-01-01T00:00:00+00:00
   d2sync sync --source … --dest … --scope all
+  d2sync sync --source … --dest … --scope system --datastore-policy merge --datastore-exclude metadata-synchronization
   d2sync sync --source … --dest … --scope data --data-sets BfMAe6Itzgt --org-units ImspTQPwCqd --start-date 2024-01-01 --end-date 2024-12-31
 `
 
@@ -86,6 +98,7 @@ type syncFlags struct {
 	maxDeletePercent       float64
 	types, objects         string
 	orgUnit                string
+	system                 systemFlags
 }
 
 func runSync(ctx context.Context, env *Env, args []string) int {
@@ -105,6 +118,7 @@ func runSync(ctx context.Context, env *Env, args []string) int {
 	fs.StringVar(&f.types, "types", "", "only these plural `types` (comma-separated, e.g. dataSets,programs) and what they depend on")
 	fs.StringVar(&f.objects, "objects", "", "only these `objects` (type:uid,…) and what they depend on")
 	fs.StringVar(&f.orgUnit, "org-unit", "", "only the org unit subtree under this `uid` and the objects assigned to it")
+	f.system.register(fs)
 	if code := parseFlags(fs, env, args); code >= 0 {
 		return code
 	}
@@ -132,6 +146,9 @@ func (f *syncFlags) options(fs *flag.FlagSet) (syncer.Options, error) {
 		return o, err
 	}
 	if o.Users, err = syncer.ParseUsersPolicy(f.users); err != nil {
+		return o, err
+	}
+	if o.System, err = f.system.options(); err != nil {
 		return o, err
 	}
 	if f.objects != "" {

@@ -15,7 +15,10 @@ import (
 	"github.com/d2sync/d2sync/internal/syncer"
 )
 
-// syncBundle is a demo source, a blank destination and a database.
+// syncBundle is a demo source, a blank destination and a database. The
+// source loads the demo seed's metadata only (SeedMetadataOnly): these
+// commands replicate metadata, and leaving out the data values and
+// tracker data saves most of the emulator's start-up work.
 type syncBundle struct {
 	src, dst *emulatortest.Server
 	env      map[string]string
@@ -25,7 +28,7 @@ type syncBundle struct {
 func setupSync(t *testing.T, srcVersion, dstVersion string) *syncBundle {
 	t.Helper()
 	b := &syncBundle{
-		src: emulatortest.Start(t, emulator.Options{Version: srcVersion, Seed: "demo"}),
+		src: emulatortest.Start(t, emulator.Options{Version: srcVersion, Seed: "demo", SeedMetadataOnly: true}),
 		dst: emulatortest.Start(t, emulator.Options{Version: dstVersion}),
 		dir: t.TempDir(),
 	}

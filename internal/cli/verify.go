@@ -18,12 +18,18 @@ access, display names …). Differences that the conversion between the two
 DHIS2 versions explains are reported as "documented", not as errors.
 
 Usage:
-  d2sync verify --source URL --dest URL [--scope metadata|data|tracker|all] [--report FILE] [flags]
+  d2sync verify --source URL --dest URL [--scope metadata|data|tracker|system|all] [--report FILE] [flags]
 
 Data (--scope data) is compared per data set, period and org unit bucket
 (counts and a hash of the values) with a drill-down to each differing
 value; the data filters of sync (--data-sets, --org-units, --periods …)
 apply.
+
+System (--scope system) compares the settings (except the server-specific
+ones, unless --include-private-settings), dataStore keys, values and
+sharing (under --datastore-policy), the files metadata and data values
+refer to (MD5 and size), custom icons, installed apps (key and version)
+and interpretations and comments (text, per object).
 
 Environment:
   D2SYNC_SOURCE_USERNAME, D2SYNC_SOURCE_PASSWORD or D2SYNC_SOURCE_TOKEN
@@ -40,16 +46,23 @@ Examples:
       d2sync verify --source https://national.example.org --dest https://mirror.example.org
   d2sync verify --source … --dest … --report verify.json
   d2sync verify --source … --dest … --scope data --data-sets BfMAe6Itzgt
+  d2sync verify --source … --dest … --scope all
 `
 
 func runVerify(ctx context.Context, env *Env, args []string) int {
 	var f pairFlags
+	var sf systemFlags
 	fs := newFlagSet(env, "verify", verifyHelp)
 	f.register(fs)
+	sf.register(fs)
 	if code := parseFlags(fs, env, args); code >= 0 {
 		return code
 	}
-	if err := f.check(fs); err != nil {
+	sys, err := sf.options()
+	if err == nil {
+		err = f.check(fs)
+	}
+	if err != nil {
 		fmt.Fprintf(env.Stderr, "d2sync verify: %v\n", err)
 		return ExitUsage
 	}
@@ -58,5 +71,5 @@ func runVerify(ctx context.Context, env *Env, args []string) int {
 		return failOpen(env, "verify", err)
 	}
 	defer pe.close()
-	return runPair(ctx, env, pe, &f, syncer.Options{Scopes: f.scopes()}, true)
+	return runPair(ctx, env, pe, &f, syncer.Options{Scopes: f.scopes(), System: sys}, true)
 }

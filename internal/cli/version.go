@@ -14,7 +14,9 @@ const versionHelp = `
 Print the d2sync version and the Go runtime it was built with.
 
 Usage:
-  d2sync version
+  d2sync version      (also: d2sync --version, d2sync -v)
+
+It takes no flag and reads no environment variable.
 
 Example:
   d2sync version

@@ -37,6 +37,8 @@ func (e *Emulator) dataImportOptions(r *http.Request) datavalue.Options {
 		StrictOrganisationUnits:     boolParam(q, "strictOrganisationUnits"),
 		RequireCategoryOptionCombo:  boolParam(q, "requireCategoryOptionCombo"),
 		RequireAttributeOptionCombo: boolParam(q, "requireAttributeOptionCombo"),
+		LegacyFileUpdate:            e.version.Minor <= 37,
+		HelpfulNPE:                  e.version.Minor >= 41,
 	}
 }
 
@@ -87,8 +89,8 @@ func (e *Emulator) importDataValues(body io.Reader, opts datavalue.Options) (*da
 			c.DataValues.Deleted += int64(sum.Deleted)
 			c.DataValues.Ignored += int64(sum.Ignored)
 		})
-		if sum.Imported+sum.Updated+sum.Deleted > 0 {
-			e.markDirty()
+		if sum.Imported+sum.Updated+sum.Deleted > 0 || sum.Failed {
+			e.markDirty() // a failed import keeps the values before the failing one
 		}
 	}
 	return sum, nil
@@ -97,11 +99,12 @@ func (e *Emulator) importDataValues(body io.Reader, opts datavalue.Options) (*da
 // failedSummary is the summary of an async import whose body was not a
 // dataValueSet.
 func (e *Emulator) failedSummary(err error, q url.Values, opts datavalue.Options) map[string]any {
-	return e.summaryJSON(&datavalue.Summary{Status: datavalue.StatusError, Description: "The import process failed: " + err.Error(), DataSetComplete: "false"}, q, opts, true)
+	return e.summaryJSON(&datavalue.Summary{Status: datavalue.StatusError, Description: "The import process failed: " + err.Error(), Failed: true}, q, opts, true)
 }
 
 // summaryJSON renders an ImportSummary in the version's shape: conflicts
-// carry errorCode, property, indexes and objects from 2.37 only.
+// carry errorCode, property, indexes and objects from 2.37 only. A failed
+// import's summary (DHIS2's catch of an exception) has no importOptions.
 func (e *Emulator) summaryJSON(sum *datavalue.Summary, q url.Values, opts datavalue.Options, async bool) map[string]any {
 	conflicts := make([]map[string]any, 0, len(sum.Conflicts))
 	for _, c := range sum.Conflicts {
@@ -135,6 +138,9 @@ func (e *Emulator) summaryJSON(sum *datavalue.Summary, q url.Values, opts datava
 	}
 	if sum.DataSetComplete != "" {
 		out["dataSetComplete"] = sum.DataSetComplete
+	}
+	if sum.Failed {
+		delete(out, "importOptions")
 	}
 	if e.prof.ConflictDetails && len(sum.RejectedIndexes) > 0 {
 		out["rejectedIndexes"] = sum.RejectedIndexes

@@ -3,11 +3,25 @@ package emulator
 import (
 	"github.com/d2sync/d2sync/internal/emulator/datavalue"
 	"github.com/d2sync/d2sync/internal/emulator/metadata"
+	"github.com/d2sync/d2sync/internal/emulator/system"
 	"github.com/d2sync/d2sync/internal/period"
 )
 
-// metaCatalog adapts the metadata store to the data endpoints' catalog.
-type metaCatalog struct{ m *metadata.Store }
+// metaCatalog adapts the metadata store to the data endpoints' catalog,
+// and the system file store to datavalue.FileCatalog.
+type metaCatalog struct {
+	m     *metadata.Store
+	files *system.Files
+}
+
+// FileResourceExists implements datavalue.FileCatalog.
+func (c metaCatalog) FileResourceExists(uid string) bool {
+	_, err := c.files.Get(uid)
+	return err == nil
+}
+
+// AssignFileResource implements datavalue.FileCatalog.
+func (c metaCatalog) AssignFileResource(uid string) { c.files.SetAssigned(uid, true) }
 
 func (c metaCatalog) DataElement(uid string) (datavalue.DataElement, bool) {
 	de, ok := c.m.DataElement(uid)

@@ -145,9 +145,16 @@ func (e *Emulator) deleteObject(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAllowed(r); err != nil {
 		return err
 	}
+	var doc map[string]any
+	if plural == "documents" {
+		doc, _ = e.meta.Get(plural, r.PathValue("id"), "url,external", "")
+	}
 	res, err := e.meta.DeleteObject(plural, r.PathValue("id"), e.objectParams(r))
 	if err != nil {
 		return metaError(err)
+	}
+	if doc != nil && res.Status == "OK" {
+		e.releaseDocumentFile(doc)
 	}
 	return writeObjectResult(w, res, http.StatusOK)
 }

@@ -31,6 +31,7 @@ func (e *Emulator) loadSeed() error {
 			return fmt.Errorf("emulator seed %s: convert to DHIS2 %s: %w", e.opts.Seed, e.opts.Version, err)
 		}
 	}
+	e.loadSeedFiles(inst)
 	if err := e.importTrusted(payload); err != nil {
 		return fmt.Errorf("emulator seed %s: %w", e.opts.Seed, err)
 	}

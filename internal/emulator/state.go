@@ -52,6 +52,7 @@ func (e *Emulator) initState() error {
 	for _, u := range e.opts.Users {
 		e.accounts.put(newSpecAccount(u))
 	}
+	e.sys = e.newSystem()
 	meta, err := metadata.New(metadata.Options{
 		Profile:       e.prof,
 		AdminUsername: e.opts.AdminUsername,
@@ -59,13 +60,13 @@ func (e *Emulator) initState() error {
 		Location:      e.loc,
 		Clock:         e.opts.Clock,
 		OnWrite:       e.onMetadataWrite,
+		Files:         documentFiles{e.sys.Files},
 	})
 	if err != nil {
 		return fmt.Errorf("emulator metadata store: %w", err)
 	}
-	e.state = &state{meta: meta, values: datavalue.New(), cat: metaCatalog{meta}, tracker: newTrackerState(meta, e.loc, e.opts.Clock, e.version.Minor >= 41)}
+	e.state = &state{meta: meta, values: datavalue.New(), cat: metaCatalog{m: meta, files: e.sys.Files}, tracker: newTrackerState(meta, e.loc, e.opts.Clock, e.version.Minor >= 41)}
 	e.meta, e.values = meta, e.state.values
-	e.sys = e.newSystem()
 	defer e.counts.reset()
 	if err := e.loadContent(); err != nil {
 		return err

@@ -251,9 +251,9 @@ func (e *Emulator) getProtections(w http.ResponseWriter, r *http.Request) error 
 	return writeJSON(w, http.StatusOK, list)
 }
 
-// getSharing serves GET /api/sharing?type=dataStore&id=<metaData.id>
+// getDataStoreSharing serves GET /api/sharing?type=dataStore&id=<metaData.id>
 // (2.38+) in the legacy sharing object format.
-func (e *Emulator) getSharing(w http.ResponseWriter, r *http.Request) error {
+func (e *Emulator) getDataStoreSharing(w http.ResponseWriter, r *http.Request) error {
 	entry, err := e.sharedEntry(r)
 	if err != nil {
 		return err
@@ -261,8 +261,8 @@ func (e *Emulator) getSharing(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, e.sys.DataStore.RenderSharingObject(entry, e.sharingNames))
 }
 
-// postSharing serves POST (and PUT) /api/sharing?type=dataStore&id=.
-func (e *Emulator) postSharing(w http.ResponseWriter, r *http.Request) error {
+// postDataStoreSharing serves POST (and PUT) /api/sharing?type=dataStore&id=.
+func (e *Emulator) postDataStoreSharing(w http.ResponseWriter, r *http.Request) error {
 	entry, err := e.sharedEntry(r)
 	if err != nil {
 		return err
@@ -288,15 +288,11 @@ func (e *Emulator) postSharing(w http.ResponseWriter, r *http.Request) error {
 	return writeMessage(w, http.StatusOK, "Access control set")
 }
 
-// sharedEntry resolves the object of an /api/sharing request. Only the
-// dataStore type is served here; metadata sharing travels inside the
-// objects (sharing{} / legacy fields).
+// sharedEntry resolves the dataStore entry of an /api/sharing request
+// (metadata types: sharing.go).
 func (e *Emulator) sharedEntry(r *http.Request) (*system.Entry, error) {
 	q := r.URL.Query()
 	typ, id := q.Get("type"), q.Get("id")
-	if typ != "dataStore" {
-		return nil, errStatus(http.StatusConflict, "Type %s is not supported.", typ)
-	}
 	entry, ok := e.sys.DataStore.ByID(id)
 	if !ok {
 		return nil, errStatus(http.StatusNotFound, "Object of type %s with ID %s was not found.", typ, id)

@@ -131,8 +131,8 @@ func TestDataStoreSharingHTTP(t *testing.T) {
 		t.Errorf("unknown id = %d %v", code, m)
 	}
 	old := start(t, emulator.Options{Version: "2.37"})
-	if code, _ := sysCall(t, old, "GET", "/api/sharing?type=dataStore&id="+id, "", ""); code != http.StatusNotFound {
-		t.Errorf("2.37 dataStore sharing = %d, want 404", code)
+	if code, m := callJSON(t, old, "GET", "/api/sharing?type=dataStore&id="+id, "", ""); code != http.StatusConflict || message(m) != "Type dataStore is not supported." {
+		t.Errorf("2.37 dataStore sharing = %d %v, want 409 (the emulator shares dataStore keys from 2.38)", code, m)
 	}
 }
 

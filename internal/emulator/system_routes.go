@@ -7,7 +7,7 @@ const (
 )
 
 // systemRoutes registers the "rest of DHIS2": system settings, dataStore,
-// userDataStore, per-key sharing, file resources, document content, apps,
+// userDataStore, sharing (/api/sharing), file resources, document content, apps,
 // icons, interpretations and data value files.
 func (e *Emulator) systemRoutes() {
 	p := e.prof
@@ -34,9 +34,9 @@ func (e *Emulator) systemRoutes() {
 		e.handle("DELETE "+base+"/{ns}/{key}", e.deleteDataStoreValue(user))
 	}
 	e.handleIf(p.DataStoreProtections, "GET /api/dataStore/protections", e.getProtections, authAppManagement)
-	e.handleIf(p.DataStoreQueries, "GET /api/sharing", e.getSharing)
-	e.handleIf(p.DataStoreQueries, "POST /api/sharing", e.postSharing)
-	e.handleIf(p.DataStoreQueries, "PUT /api/sharing", e.postSharing)
+	e.handle("GET /api/sharing", e.getSharing) // metadata types, and dataStore entries 2.38+
+	e.handle("POST /api/sharing", e.postSharing)
+	e.handle("PUT /api/sharing", e.postSharing)
 
 	e.handle("POST /api/fileResources", e.postFileResource)
 	e.handle("GET /api/fileResources/{uid}", e.getFileResource)

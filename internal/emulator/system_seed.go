@@ -11,8 +11,8 @@ import (
 )
 
 // loadSeedSystem loads the seed's non-metadata content: settings the
-// version knows, dataStore entries, file resources and the file data
-// values, custom icons (2.41+), apps and interpretations on the targets
+// version knows, dataStore entries, the file data values (their files
+// come first, see loadSeedFiles), custom icons (2.41+), apps and interpretations on the targets
 // the version has. Seeded interpretations keep their authors and dates,
 // which the API could not do.
 func (e *Emulator) loadSeedSystem(inst *seed.Instance) error {
@@ -26,14 +26,6 @@ func (e *Emulator) loadSeedSystem(inst *seed.Instance) error {
 		if err := e.sys.DataStore.Seed(e.seedEntry(d)); err != nil {
 			return err
 		}
-	}
-	domains := e.sys.Files.Domains()
-	for _, f := range s.Files {
-		if !slices.Contains(domains, f.Domain) {
-			continue // e.g. ICON files before 2.40
-		}
-		e.sys.Files.Seed(system.FileResource{ID: f.UID, Name: f.Name, ContentType: f.ContentType, Domain: f.Domain,
-			Created: f.Created, Content: f.Content, Assigned: true, CreatedBy: system.UserRef{ID: adminUserUID, Username: e.opts.AdminUsername}})
 	}
 	for _, v := range s.FileValues {
 		if err := e.values.Put(datavalue.DataValue{DataElement: v.DataElement, Period: v.Period, OrgUnit: v.OrgUnit,
@@ -61,6 +53,22 @@ func (e *Emulator) loadSeedSystem(inst *seed.Instance) error {
 		e.sys.Interpretations.Seed(seedInterpretation(it, kind))
 	}
 	return nil
+}
+
+// loadSeedFiles stores the seed's uploaded files before its metadata is
+// imported: document files unassigned, as uploaded, since importing the
+// internal documents checks and assigns them (DocumentObjectBundleHook);
+// the others (data values, icons, images) assigned.
+func (e *Emulator) loadSeedFiles(inst *seed.Instance) {
+	domains := e.sys.Files.Domains()
+	for _, f := range inst.System.Files {
+		if !slices.Contains(domains, f.Domain) {
+			continue // e.g. ICON files before 2.40
+		}
+		e.sys.Files.Seed(system.FileResource{ID: f.UID, Name: f.Name, ContentType: f.ContentType, Domain: f.Domain,
+			Created: f.Created, Content: f.Content, Assigned: f.Domain != system.DomainDocument,
+			CreatedBy: system.UserRef{ID: adminUserUID, Username: e.opts.AdminUsername}})
+	}
 }
 
 // seedEntry converts a seed dataStore entry, owned by the superuser.

@@ -79,7 +79,7 @@ func convertForDest(baseline transform.Payload, dest *Instance) (*conversion, er
 		return nil, fmt.Errorf("convert to the shape of DHIS2 %s: %w", v, err)
 	}
 	c.warnings = append(c.warnings, summarizeTransformWarnings(rep.Warnings, "to the destination's shape")...)
-	c.warnings = append(c.warnings, dropUnknown(c.destShape, dest.Schemas)...)
+	c.warnings = append(c.warnings, dropUnknown(c.destShape, dest.Schemas, v)...)
 	c.expected = transform.Clone(c.destShape)
 	if _, err := transform.ToCanonical(c.expected, v); err != nil {
 		return nil, fmt.Errorf("convert DHIS2 %s objects to the canonical shape: %w", v, err)
@@ -91,8 +91,15 @@ func convertForDest(baseline transform.Payload, dest *Instance) (*conversion, er
 // top-level properties the destination does not store
 // (transform.DropUnknown over Schemas.KnownProperties) and returns one
 // warning per type listing what was dropped.
-func dropUnknown(p transform.Payload, ss *Schemas) []Warning {
+func dropUnknown(p transform.Payload, ss *Schemas, v dhis2.Version) []Warning {
 	known := ss.KnownProperties()
+	for typ, props := range known {
+		for _, k := range transform.UnownedStoredProperties(v, typ) {
+			if props != nil {
+				props[k] = true
+			}
+		}
+	}
 	for typ, objs := range p {
 		if len(objs) == 0 {
 			delete(p, typ)

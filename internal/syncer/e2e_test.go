@@ -258,16 +258,17 @@ func TestSecondRunAndIncremental(t *testing.T) {
 
 // TestSyncKeepsRelativePeriods checks that the relative periods of
 // visualizations, event visualizations and map views survive a sync across
-// the 2.40 gate (flags before, rawPeriods from 2.40) in both directions.
+// the 2.40 gate (flags before, rawPeriods from 2.40) in both directions,
+// and to and from 2.39, whose :owner export leaves them out (the export
+// and the property filter add transform.UnownedStoredProperties).
 // The periods are read back through the API on both sides, not through
-// d2sync. (2.39 needs the export and the property filter to use
-// transform.UnownedStoredProperties: its :owner export leaves them out.)
+// d2sync.
 func TestSyncKeepsRelativePeriods(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: skipped with -short")
 	}
 	t.Parallel()
-	for _, tc := range []struct{ from, to string }{{"2.38", "2.41"}, {"2.41", "2.38"}} {
+	for _, tc := range []struct{ from, to string }{{"2.38", "2.41"}, {"2.41", "2.38"}, {"2.39", "2.41"}, {"2.41", "2.39"}, {"2.39", "2.39"}} {
 		t.Run(tc.from+"→"+tc.to, func(t *testing.T) {
 			t.Parallel()
 			p := demoPair(t, tc.from, emulator.Options{Version: tc.to})

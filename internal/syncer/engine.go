@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/d2sync/d2sync/internal/dhis2"
@@ -136,6 +137,8 @@ type Options struct {
 	// Data configures the data scope (data.go); Tracker the tracker scope.
 	Data    DataOptions
 	Tracker TrackerOptions
+	// System configures the system scope (system.go).
+	System SystemOptions
 }
 
 func (o *Options) withDefaults() {
@@ -201,11 +204,15 @@ func stageFor(scope string) Stage {
 		return dataStage{}
 	case ScopeTracker:
 		return trackerStage{}
+	case ScopeSystem:
+		return systemStage{}
 	}
 	return nil
 }
 
-func knownScopes() []string { return []string{ScopeMetadata, ScopeData, ScopeTracker, ScopeAll} }
+func knownScopes() []string {
+	return []string{ScopeMetadata, ScopeData, ScopeTracker, ScopeSystem, ScopeAll}
+}
 
 // Run is the shared context of one run's stages.
 type Run struct {
@@ -221,6 +228,30 @@ type Run struct {
 	Start time.Time
 
 	memCheckpoints *MemoryState // checkpoints when State keeps none
+
+	sysOnce  sync.Once
+	sys      *systemState // the system stage's state (system.go)
+	prepared bool         // runPreparers ran
+}
+
+// runPreparers runs, once per run, what stages must do before the first
+// import (the system stage uploads the files metadata objects refer to).
+// The metadata stage calls it once it has read both sides, so that a
+// source that refuses its exports stops the run before any write;
+// without the metadata scope it runs before the first stage.
+func (r *Run) runPreparers(ctx context.Context) error {
+	if r.prepared {
+		return nil
+	}
+	r.prepared = true
+	for _, s := range r.Opts.Scopes {
+		if p, ok := stageFor(s).(preparer); ok {
+			if err := p.prepare(ctx, r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Sync runs a synchronisation and returns its report. The report is
@@ -283,6 +314,11 @@ func (r *Run) execute(ctx context.Context) error {
 	r.PairKey = store.PairKey(r.Source.Client.BaseURL(), r.Dest.Client.BaseURL())
 	r.Opts.Progress.Log(slog.LevelInfo, "run.connected", fmt.Sprintf("source %s (DHIS2 %s) → destination %s (DHIS2 %s)",
 		r.Report.Source.URL, r.Report.Source.Version, r.Report.Dest.URL, r.Report.Dest.Version))
+	if !slices.Contains(r.Opts.Scopes, ScopeMetadata) {
+		if err := r.runPreparers(ctx); err != nil {
+			return err
+		}
+	}
 	for _, s := range r.Opts.Scopes {
 		if err := stageFor(s).Run(ctx, r); err != nil {
 			return err

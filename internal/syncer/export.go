@@ -42,7 +42,7 @@ func exportTypes(ctx context.Context, in *Instance, req exportRequest, progress 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(3)
 	for _, typ := range req.Types {
-		queries := exportQueries(typ, req)
+		queries := exportQueries(typ, req, in.Version())
 		if len(queries) == 0 {
 			continue
 		}
@@ -74,9 +74,10 @@ func exportTypes(ctx context.Context, in *Instance, req exportRequest, progress 
 	return p, nil
 }
 
-func exportQueries(typ string, req exportRequest) []url.Values {
+func exportQueries(typ string, req exportRequest, v dhis2.Version) []url.Values {
+	fields := strings.Join(append([]string{":owner"}, transform.UnownedStoredProperties(v, typ)...), ",")
 	base := func() url.Values {
-		return url.Values{typ: {"true"}, "fields": {":owner"}, "defaults": {"INCLUDE"}}
+		return url.Values{typ: {"true"}, "fields": {fields}, "defaults": {"INCLUDE"}}
 	}
 	if req.IDs == nil {
 		q := base()

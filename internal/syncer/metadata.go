@@ -75,6 +75,11 @@ func (m *mdRun) run(ctx context.Context) error {
 	if err := m.readDest(ctx); err != nil {
 		return err
 	}
+	// Files referred to by metadata are uploaded now (system.go): their
+	// ID mappings must exist before mapIDs rewrites the references.
+	if err := m.r.runPreparers(ctx); err != nil {
+		return err
+	}
 	if err := m.mapIDs(ctx); err != nil {
 		return err
 	}

@@ -201,6 +201,7 @@ type Report struct {
 	Warnings      []Warning           `json:"warnings,omitempty"`
 	NotReplicable []NotReplicable     `json:"notReplicable,omitempty"`
 	Passwords     []GeneratedPassword `json:"generatedPasswords,omitempty"`
+	Apps          []AppOutcome        `json:"apps,omitempty"` // system scope: what happened to each installed app
 	Error         string              `json:"error,omitempty"`
 }
 

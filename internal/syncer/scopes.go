@@ -5,17 +5,19 @@ import (
 	"strings"
 )
 
-// Scopes of the data stages. ScopeAll stands for metadata, data and
-// tracker, in that order.
+// Scopes of the data stages. ScopeAll stands for metadata, data, tracker
+// and system, in that order.
 const (
 	ScopeData    = "data"
 	ScopeTracker = "tracker"
 	ScopeAll     = "all"
 )
 
-// scopeOrder is the order stages run in: data needs the metadata, tracker
+// scopeOrder is the order stages run in (system last: interpretations
+// need the analytics objects, and its not-replicable counts the other
+// scopes' verification): data needs the metadata, tracker
 // data needs both (org units, programs, category option combos).
-var scopeOrder = []string{ScopeMetadata, ScopeData, ScopeTracker}
+var scopeOrder = []string{ScopeMetadata, ScopeData, ScopeTracker, ScopeSystem}
 
 // expandScopes replaces "all", removes duplicates and puts the known
 // scopes in their run order; unknown scopes are kept (at the end) for
@@ -46,8 +48,8 @@ func expandScopes(in []string) []string {
 	return append(out, unknown...)
 }
 
-// ValidScope reports whether s names a scope (metadata, data, tracker or
-// all).
+// ValidScope reports whether s names a scope (metadata, data, tracker,
+// system or all).
 func ValidScope(s string) bool {
 	s = strings.ToLower(strings.TrimSpace(s))
 	return s == ScopeAll || slices.Contains(scopeOrder, s)

@@ -6,6 +6,16 @@ func (im *importer) flush() {
 	if len(im.batch) == 0 {
 		return
 	}
+	im.applyBatch()
+	im.batch = im.batch[:0]
+	if len(im.assign) > 0 {
+		im.assignFiles()
+	}
+}
+
+// applyBatch applies the batch under the store's lock, stopping at a value
+// that fails the whole import.
+func (im *importer) applyBatch() {
 	s := im.s
 	if im.opts.DryRun {
 		s.mu.RLock()
@@ -15,9 +25,10 @@ func (im *importer) flush() {
 		defer s.mu.Unlock()
 	}
 	for i := range im.batch {
-		im.apply(&im.batch[i])
+		if im.apply(&im.batch[i]); im.failure != "" {
+			return
+		}
 	}
-	im.batch = im.batch[:0]
 }
 
 // apply decides and performs the write of one value, following
@@ -69,6 +80,9 @@ func (im *importer) apply(o *op) {
 			im.sum.Ignored++
 			return
 		}
+		if !im.claimNew(o) {
+			return
+		}
 		im.sum.Imported++
 		im.write(o)
 	default:
@@ -92,15 +106,22 @@ func (s *Store) lookupOp(o *op) (key, bool) {
 // value deletes; an unchanged one is ignored when the version does so.
 func (im *importer) update(o *op, existing *record) {
 	if (o.value == "" && o.comment == "") || o.deleted || o.zero {
-		im.sum.Deleted++
 		o.deleted = true
+		if !im.claimUpdate(o, existing, false) {
+			return
+		}
+		im.sum.Deleted++
 		im.write(o)
 		return
 	}
 	s := im.s
-	if im.opts.IgnoreUnchanged && s.txt.get(existing.value) == o.value &&
-		s.txt.get(existing.comment) == o.comment && existing.followUp() == o.followUp {
+	unchanged := s.txt.get(existing.value) == o.value && s.txt.get(existing.comment) == o.comment &&
+		existing.followUp() == o.followUp
+	if im.opts.IgnoreUnchanged && unchanged {
 		im.sum.Ignored++
+		return
+	}
+	if !im.claimUpdate(o, existing, unchanged) {
 		return
 	}
 	im.sum.Updated++

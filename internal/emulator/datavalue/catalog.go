@@ -103,6 +103,22 @@ type Catalog interface {
 	DataSetAssigned(dataSet, orgUnit string) bool
 }
 
+// FileCatalog is the optional part of a Catalog that knows the file
+// resources FILE_RESOURCE and IMAGE values name (the value is the file
+// resource's UID). When the Catalog given to Import implements it, the
+// import checks and assigns file resources as DefaultDataValueSetService
+// does (see Options.LegacyFileUpdate); without it file values are stored
+// as they are. Both methods must be safe for concurrent use; the importer
+// never calls them while it holds the store's lock.
+type FileCatalog interface {
+	// FileResourceExists reports whether the file resource exists.
+	FileResourceExists(uid string) bool
+	// AssignFileResource marks the file resource as assigned (referenced
+	// by a data value, so never purged as unused); a missing one is
+	// ignored.
+	AssignFileResource(uid string)
+}
+
 // MapCatalog is a Catalog backed by maps, for tests and for tools that
 // have no metadata engine at hand. Nil maps answer "not found". It is safe
 // for concurrent use as long as the maps are not modified meanwhile.

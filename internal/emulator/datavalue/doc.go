@@ -37,13 +37,20 @@
 //     (created is kept from an existing value). storedBy comes from the
 //     payload in every version, else the importing user.
 //   - DryRun changes nothing and reports the same counts.
+//   - FILE_RESOURCE and IMAGE values (with a Catalog that is also a
+//     FileCatalog): a created or revived value whose file resource does
+//     not exist fails the whole import, Summary.Failed with "The import
+//     process failed: …", as DHIS2's NullPointerException does in every
+//     version (values before it stay); stored values get their file
+//     resource assigned. See Options.LegacyFileUpdate for updates.
 //
 // Deliberate differences from DHIS2: DHIS2 2.38+ forgets ignored zero
 // values in importCount (ImportSummary.skipValue is overwritten); this
 // package counts them as ignored so that the counts add up. A dry run
 // does not register the header's completeDate (DHIS2 does). Payload id
 // schemes and attributeCategoryOptions are not interpreted (UIDs only);
-// skipExistingCheck is not supported. Duplicate keys in one payload see
+// skipExistingCheck is not supported. Deleting a file value does not
+// delete its file resource (DHIS2 2.38+ does). Duplicate keys in one payload see
 // each other (the second is an update), where DHIS2's batch handler may
 // not.
 //

@@ -35,6 +35,11 @@ type Summary struct {
 	// DataSetComplete is "false", or the completion date (yyyy-MM-dd) when
 	// the payload completed its data set.
 	DataSetComplete string
+	// Failed reports an import that stopped with an exception in DHIS2
+	// (a file value naming a missing file resource): Status is ERROR, the
+	// Description "The import process failed: …", and DHIS2's summary has
+	// no counts, conflicts, importOptions or dataSetComplete.
+	Failed bool
 }
 
 // batchSize is the number of validated values applied per lock.
@@ -69,12 +74,13 @@ func (s *Store) Import(h Header, next func() (Input, error), cat Catalog, opts O
 	}
 	im := &importer{s: s, cat: cat, opts: opts, now: opts.now(), sum: &Summary{DataSetComplete: "false"},
 		des: map[string]*DataElement{}, ous: map[string]bool{}, cocs: map[string]*OptionCombo{}, pes: map[string]period.Period{}}
+	im.files, _ = cat.(FileCatalog)
 	if !im.header(h) {
 		im.sum.Status, im.sum.Description = StatusError, "Import process was aborted"
 		im.sum.Conflicts = im.cs.list
 		return im.sum, nil
 	}
-	for index := 0; ; index++ {
+	for index := 0; im.failure == ""; index++ {
 		in, err := next()
 		if errors.Is(err, io.EOF) {
 			break
@@ -91,6 +97,9 @@ func (s *Store) Import(h Header, next func() (Input, error), cat Catalog, opts O
 		}
 	}
 	im.flush()
+	if im.failure != "" {
+		return im.failed(), nil
+	}
 	im.sum.Conflicts = im.cs.list
 	im.sum.Status, im.sum.Description = StatusSuccess, "Import process completed successfully"
 	if im.cs.total > 0 {
@@ -122,6 +131,10 @@ type importer struct {
 	cs    conflicts
 	batch []op
 
+	files   FileCatalog // nil when the catalog knows no file resources
+	assign  []string    // file resources to mark assigned after the batch
+	failure string      // set when the import failed as a whole
+
 	ds       *DataSet
 	dsID     string
 	outerPe  period.Period
@@ -140,6 +153,7 @@ type op struct {
 	de, ou, coc, aoc     string
 	pe                   period.Period
 	file, zero           bool
+	fileOK               bool   // the file resource the value names exists
 	value, comment       string // trimmed; "" is null
 	storedBy             string
 	created, lastUpdated int64

@@ -89,6 +89,19 @@ type Options struct {
 	// DefaultOptionCombo replaces an omitted category or attribute option
 	// combo; "" means DefaultOptionCombo.
 	DefaultOptionCombo string
+
+	// LegacyFileUpdate is how DHIS2 2.30–2.37 update a FILE_RESOURCE or
+	// IMAGE value (with a FileCatalog): the file resource the new value
+	// names must exist, else the import fails, and it is marked assigned.
+	// From 2.38 the existing value's file resource is marked assigned if
+	// it exists, and the new one is not checked. Creating a file value
+	// needs its file resource in every version.
+	LegacyFileUpdate bool
+	// HelpfulNPE words the failure a missing file resource causes with
+	// Java 17's helpful NullPointerException message (DHIS2 2.41+, which
+	// requires Java 17). Older versions ran on Java 8 or 11, where the
+	// exception has no message and DHIS2 reports "null".
+	HelpfulNPE bool
 }
 
 func (o *Options) now() time.Time {

@@ -21,6 +21,7 @@ func (im *importer) validate(index int, in Input) (op, bool) {
 		return op{}, false
 	}
 	im.fill(&o, de, in, normalizeBoolean(in.Value, de.ValueType))
+	im.checkFile(&o)
 	return o, true
 }
 

@@ -45,6 +45,7 @@ func (im *importer) commit() []WriteEvent {
 				}
 				o := im.build(b.schema, e)
 				ts.put(e.uid, o)
+				im.noteDocumentFile(b.schema, o)
 				im.store.syncEmbeddedMetadata(b.schema, o, im.now)
 				im.store.mirrorEventVisualization(b.schema, o)
 				if e.password != "" {

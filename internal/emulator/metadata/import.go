@@ -20,6 +20,7 @@ type importer struct {
 	payload     map[string]map[string]*entry // plural -> uid -> entry
 	payloadCode map[string]map[string]string // plural -> code -> uid
 	singleUser  bool                         // exactly one user in the payload
+	docFiles    []string                     // file resources of committed internal documents
 }
 
 // batch is the part of the payload of one type.
@@ -112,6 +113,7 @@ func (s *Store) ImportPayload(payload map[string][]Object, ip ImportParams) (*Im
 	im.validate()
 	rep, evs := im.finish()
 	s.mu.Unlock()
+	im.assignDocumentFiles()
 	s.emit(evs)
 	return rep, nil
 }

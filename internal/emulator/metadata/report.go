@@ -177,6 +177,8 @@ var messageTemplates = map[string][]struct {
 	"E4009": {{30, "Attribute `{0}` is unique, and value `{1}` already exist."}, {39, "Attribute `{0}` is unique, and value `{1}` already exist"}},
 	"E4011": {{30, "Attribute `{0}` is required, but no value was found."}, {39, "Attribute `{0}` is required, but no value was found"}},
 	"E4014": {{30, "Invalid UID `{0}` for property `{1}`"}},
+	"E4015": {{30, "Property `{0}` refers to an object that does not exist, could not find `{1}`"}},
+	"E4016": {{30, "Object referenced by the `{0}` property is already associated with another object, value: `{1}`"}},
 	"E4030": {{30, "Object could not be deleted because it is associated with another object: {0}"}},
 	"E4049": {{37, "Property `{0}` requires a valid username, was given `{1}`."}, {39, "Property `{0}` requires a valid username, was given `{1}`"}},
 	"E4053": {{35, "Program stage `{0}` must reference a program."}, {39, "Program stage `{0}` must reference a program"}},

@@ -43,6 +43,10 @@ type Options struct {
 	// OnWrite, when set, is called after each committed object write, outside
 	// the store lock.
 	OnWrite func(WriteEvent)
+	// Files, when set, is the file store internal documents point at: the
+	// importer checks their file resources (E4015, E4016) and assigns them
+	// on commit. Without it those checks are skipped.
+	Files FileStore
 }
 
 // WriteEvent describes one committed write.
@@ -85,6 +89,7 @@ type Store struct {
 	counts    map[string]*WriteCount
 	gen       uint64 // bumped on every commit
 	cat       *catalog
+	files     FileStore // nil: documents' file resources are not checked
 }
 
 // typeStore holds the objects of one type.
@@ -147,7 +152,7 @@ func New(opts Options) (*Store, error) {
 	s := &Store{
 		prof: opts.Profile, schemas: SchemasFor(opts.Profile), loc: opts.Location, now: opts.Clock,
 		onWrite: opts.OnWrite, admin: opts.AdminUsername, types: map[string]*typeStore{},
-		passwords: map[string]string{}, counts: map[string]*WriteCount{},
+		passwords: map[string]string{}, counts: map[string]*WriteCount{}, files: opts.Files,
 	}
 	if s.loc == nil {
 		s.loc = time.UTC

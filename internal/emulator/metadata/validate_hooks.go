@@ -1,8 +1,13 @@
 package metadata
 
-// checkHooks runs the ObjectBundleHook validations (users, program stages).
+// checkHooks runs the ObjectBundleHook validations (users, program stages,
+// documents).
 func (im *importer) checkHooks(b *batch) {
 	switch b.schema.Singular {
+	case "document":
+		for _, e := range im.selected(b) {
+			im.report(b, e, true, im.documentHookErrors(e)...)
+		}
 	case "user":
 		if im.minor() >= 38 {
 			for _, e := range im.selected(b) {

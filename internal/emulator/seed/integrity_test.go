@@ -372,6 +372,9 @@ var required = map[string][]string{
 	"users":                        {"username", "firstName", "surname", "userRoles"}, "userRoles": {"name"}, "userGroups": {"name"},
 	"sqlViews": {"name", "sqlQuery", "type", "cacheStrategy"}, "visualizations": {"name", "type"},
 	"eventVisualizations": {"name", "type", "program"}, "maps": {"name", "mapViews"}, "dashboards": {"name"},
+	// documents: the url is the DOCUMENT file resource's UID or the external
+	// link (DocumentObjectBundleHook: E4000 without it).
+	"documents": {"name", "url"},
 }
 
 func TestRequiredProperties(t *testing.T) {

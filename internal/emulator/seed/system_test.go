@@ -10,11 +10,6 @@ import (
 	"testing"
 )
 
-// The documents the system seed adds need a name and a url (the file
-// resource UID or the external link); registered here so that
-// TestRequiredProperties covers them.
-func init() { required["documents"] = []string{"name", "url"} }
-
 func TestSystemContent(t *testing.T) {
 	t.Parallel()
 	inst := demo(t)

@@ -268,6 +268,20 @@ func (f *Files) SetAssigned(uid string, assigned bool) bool {
 	return ok
 }
 
+// AssignDocument makes a file resource the file of an internal document:
+// assigned, domain DOCUMENT (DocumentObjectBundleHook.saveDocument); false
+// when it does not exist.
+func (f *Files) AssignDocument(uid string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fr, ok := f.byUID[uid]
+	if ok {
+		fr.Assigned, fr.Domain = true, DomainDocument
+		fr.LastUpdated = f.sys.now()
+	}
+	return ok
+}
+
 // Delete removes a file resource.
 func (f *Files) Delete(uid string) bool {
 	f.mu.Lock()
@@ -279,18 +293,34 @@ func (f *Files) Delete(uid string) bool {
 
 // Purge deletes the unassigned file resources older than UnassignedTTL
 // that referenced (when not nil) does not claim, as DHIS2's file resource
-// clean-up job does. It returns how many it deleted.
+// clean-up job does. It returns how many it deleted. referenced is called
+// without the store's lock held, so it may read other stores (whose
+// writers may call into Files).
 func (f *Files) Purge(referenced func(uid string) bool) int {
 	cutoff := f.sys.now().Add(-UnassignedTTL)
+	expired := func(fr *FileResource) bool { return !fr.Assigned && fr.Created.Before(cutoff) }
+	f.mu.RLock()
+	var candidates []string
+	for uid, fr := range f.byUID {
+		if expired(fr) {
+			candidates = append(candidates, uid)
+		}
+	}
+	f.mu.RUnlock()
+	if referenced != nil {
+		candidates = slices.DeleteFunc(candidates, referenced)
+	}
+	if len(candidates) == 0 {
+		return 0
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n := 0
-	for uid, fr := range f.byUID {
-		if fr.Assigned || !fr.Created.Before(cutoff) || referenced != nil && referenced(uid) {
-			continue
+	for _, uid := range candidates {
+		if fr, ok := f.byUID[uid]; ok && expired(fr) {
+			delete(f.byUID, uid)
+			n++
 		}
-		delete(f.byUID, uid)
-		n++
 	}
 	return n
 }

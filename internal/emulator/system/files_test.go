@@ -158,3 +158,53 @@ func TestFileRenderShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestAssignDocument: a file resource becomes a document's file (assigned,
+// domain DOCUMENT); a missing one is reported.
+func TestAssignDocument(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "2.41")
+	fr, err := b.sys.Files.Upload(alice, Upload{Name: "plan.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4 plan")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.sys.Files.AssignDocument(fr.ID) || b.sys.Files.AssignDocument("Nope0000001") {
+		t.Fatal("AssignDocument: wrong result")
+	}
+	got, _ := b.sys.Files.Get(fr.ID)
+	if !got.Assigned || got.Domain != DomainDocument {
+		t.Errorf("after AssignDocument: %+v", got)
+	}
+}
+
+// TestPurgeReferencedMayReadFiles: Purge calls referenced without holding
+// the file store's lock, so the lookup may read other stores whose writers
+// call into Files (the metadata and data imports assign file resources).
+func TestPurgeReferencedMayReadFiles(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "2.41")
+	keep, _ := b.sys.Files.Upload(alice, Upload{Name: "keep.pdf", Content: []byte("k")})
+	drop, _ := b.sys.Files.Upload(alice, Upload{Name: "drop.pdf", Content: []byte("d")})
+	b.clock.advance(UnassignedTTL + time.Minute)
+	done := make(chan int, 1)
+	go func() {
+		done <- b.sys.Files.Purge(func(uid string) bool {
+			b.sys.Files.SetAssigned(keep.ID, true) // a writer reached through the lookup
+			return false
+		})
+	}()
+	select {
+	case n := <-done:
+		if n != 1 {
+			t.Errorf("purged %d, want 1", n)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Purge deadlocked: it calls referenced with the store's lock held")
+	}
+	if _, err := b.sys.Files.Get(drop.ID); err == nil {
+		t.Error("the expired unassigned file was kept")
+	}
+	if _, err := b.sys.Files.Get(keep.ID); err != nil {
+		t.Error("a file assigned meanwhile was purged")
+	}
+}
