@@ -41,12 +41,7 @@ func TestOneRunPerPair(t *testing.T) {
 			reportA := filepath.Join(p.dir, "a.json")
 			a := p.start(t, nil, append([]string{"sync", "--report", reportA, "--max-request-bytes", "200000"}, p.flags()...)...)
 			waitFor(t, time.Minute, "the first run's first import", func() bool {
-				for _, r := range dst.Requests() {
-					if r.Method == http.MethodPost {
-						return true
-					}
-				}
-				return false
+				return countPosts(dst) > 0
 			})
 			postsBefore := countPosts(dst)
 			resB, repB := p.sync(t)
@@ -104,11 +99,12 @@ func TestOneRunPerPair(t *testing.T) {
 	}
 }
 
-// countPosts counts the POST requests an emulator received.
+// countPosts counts the metadata imports (POST /api/metadata) an emulator
+// received.
 func countPosts(s *emulatortest.Server) int {
 	n := 0
 	for _, r := range s.Requests() {
-		if r.Method == http.MethodPost {
+		if r.Method == http.MethodPost && r.Path == "/api/metadata" {
 			n++
 		}
 	}

@@ -44,8 +44,8 @@ func TestPermanentErrorsAreNotRetried(t *testing.T) {
 			requireNotSuccess(t, res, rep, tc.reason)
 			posts, refused, afterRefusal := 0, 0, 0
 			for _, r := range p.dst.Requests() {
-				if r.Method != http.MethodPost {
-					continue
+				if r.Method != http.MethodPost || r.Path != "/api/metadata" {
+					continue // file uploads are not chunk imports
 				}
 				posts++
 				switch {

@@ -235,7 +235,8 @@ type Run struct {
 }
 
 // runPreparers runs, once per run, what stages must do before the first
-// import (the system stage uploads the files metadata objects refer to).
+// import (the system stage uploads the files metadata objects refer to;
+// it does so in every run that has the metadata scope).
 // The metadata stage calls it once it has read both sides, so that a
 // source that refuses its exports stops the run before any write;
 // without the metadata scope it runs before the first stage.
@@ -244,7 +245,15 @@ func (r *Run) runPreparers(ctx context.Context) error {
 		return nil
 	}
 	r.prepared = true
-	for _, s := range r.Opts.Scopes {
+	scopes := r.Opts.Scopes
+	if slices.Contains(scopes, ScopeMetadata) && !slices.Contains(scopes, ScopeSystem) {
+		// The files metadata objects point at (document content, org unit
+		// images, avatars, custom icons) are dependencies of those objects:
+		// DHIS2 refuses a document whose file resource does not exist
+		// (E4015), so a metadata-only run copies them too.
+		scopes = append(slices.Clone(scopes), ScopeSystem)
+	}
+	for _, s := range scopes {
 		if p, ok := stageFor(s).(preparer); ok {
 			if err := p.prepare(ctx, r); err != nil {
 				return err

@@ -582,11 +582,41 @@ func (m *mdRun) dryRun(ctx context.Context) error {
 	if err := im.run(ctx, all); err != nil {
 		return err
 	}
-	m.r.Report.Failures = append(m.r.Report.Failures, im.failures...)
-	if len(im.failures) > 0 {
+	failures := m.unvalidatableDocuments(all, im.failures)
+	m.r.Report.Failures = append(m.r.Report.Failures, failures...)
+	if len(failures) > 0 {
 		m.stage.Status = StatusPartial
 	}
 	return nil
+}
+
+// unvalidatableDocuments removes from a VALIDATE dry run's failures the
+// documents the destination refused only because their file is not there
+// yet (E4015 naming the document's own file resource): a real run copies
+// that file before importing the document, a dry run copies nothing. Each
+// becomes a warning saying the document was not validated.
+func (m *mdRun) unvalidatableDocuments(chunks []*chunk, failures []Failure) []Failure {
+	fileOf := map[string]string{} // document uid → its file resource uid
+	for _, c := range chunks {
+		for _, d := range c.Payload["documents"] {
+			if ext, _ := d["external"].(bool); !ext {
+				id, _ := d["id"].(string)
+				url, _ := d["url"].(string)
+				fileOf[id] = url
+			}
+		}
+	}
+	var kept []Failure
+	for _, f := range failures {
+		file := fileOf[f.UID]
+		if f.Type == "documents" && f.Code == "E4015" && file != "" && strings.Contains(f.Message, file) {
+			m.addWarnings([]Warning{{Scope: ScopeMetadata, Code: "metadata.validate.document-file",
+				Message: fmt.Sprintf("document %s (%s) was not validated by the destination: its file %s is copied only by a real run", f.UID, f.Name, file)}})
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return kept
 }
 
 // apply imports the plan, deletes, verifies and moves the cursor.
