@@ -235,25 +235,18 @@ type Run struct {
 }
 
 // runPreparers runs, once per run, what stages must do before the first
-// import (the system stage uploads the files metadata objects refer to;
-// it does so in every run that has the metadata scope).
-// The metadata stage calls it once it has read both sides, so that a
-// source that refuses its exports stops the run before any write;
-// without the metadata scope it runs before the first stage.
+// import: the system stage copies the files other stages' objects refer
+// to (in a run without the metadata scope; with it, the metadata stage
+// copies the files of each chunk just before sending it, see
+// metadata_files.go). The metadata stage calls it once it has read both
+// sides, so that a source that refuses its exports stops the run before
+// any write; without the metadata scope it runs before the first stage.
 func (r *Run) runPreparers(ctx context.Context) error {
 	if r.prepared {
 		return nil
 	}
 	r.prepared = true
-	scopes := r.Opts.Scopes
-	if slices.Contains(scopes, ScopeMetadata) && !slices.Contains(scopes, ScopeSystem) {
-		// The files metadata objects point at (document content, org unit
-		// images, avatars, custom icons) are dependencies of those objects:
-		// DHIS2 refuses a document whose file resource does not exist
-		// (E4015), so a metadata-only run copies them too.
-		scopes = append(slices.Clone(scopes), ScopeSystem)
-	}
-	for _, s := range scopes {
+	for _, s := range r.Opts.Scopes {
 		if p, ok := stageFor(s).(preparer); ok {
 			if err := p.prepare(ctx, r); err != nil {
 				return err

@@ -63,8 +63,13 @@ type importer struct {
 	validate bool
 	progress Progress
 	names    map[string]string // UID → name, for failure lines
+	// prepare, when set, runs before a chunk is sent (the metadata stage
+	// copies the files the chunk's objects refer to); an error stops the
+	// run.
+	prepare func(ctx context.Context, c *chunk) error
 
 	failed   map[string]bool // UIDs that could not be written
+	checked  bool            // the destination answered an import (or checkAccepted gave up)
 	failures []Failure
 	resent   int // chunks re-sent after an unknown outcome
 	sentOK   map[string]bool
@@ -100,6 +105,11 @@ func (im *importer) run(ctx context.Context, chunks []*chunk) error {
 			im.failChunk(c, "SKIPPED", fmt.Sprintf("not sent: it depends on %s, which could not be written", dep))
 			im.chunks = append(im.chunks, info)
 			continue
+		}
+		if im.prepare != nil {
+			if err := im.prepare(ctx, c); err != nil {
+				return err
+			}
 		}
 		before := len(im.failures)
 		if err := im.send(ctx, c, c.Payload, 0); err != nil {
@@ -200,7 +210,33 @@ func (im *importer) post(ctx context.Context, p transform.Payload, params url.Va
 		im.requests++
 		res, err = im.dest.Client.ImportMetadata(ctx, body, params)
 	}
+	if err == nil {
+		im.checked = true
+	}
 	return res, err
+}
+
+// checkAccepted makes sure, before the first write that is not an import
+// (a file upload), that the destination accepts metadata imports at all:
+// until an import was answered it sends an empty import in VALIDATE mode,
+// which writes nothing. A refusal (credentials, authority) stops the run
+// before anything was written; other errors are left to the chunk's own
+// import.
+func (im *importer) checkAccepted(ctx context.Context, c *chunk) error {
+	if im.checked {
+		return nil
+	}
+	params := importParams(im.dest.Version(), "CREATE_AND_UPDATE", im.atomic, true)
+	_, err := im.post(ctx, transform.Payload{}, params)
+	switch {
+	case err == nil:
+	case isFatal(err):
+		return fmt.Errorf("import chunk %d into the destination (checked before copying the files it refers to): %w", c.Index+1, err)
+	default:
+		im.progress.Log(slog.LevelWarn, "metadata.import.check", fmt.Sprintf("the check that the destination accepts imports failed (%v); going on", err))
+		im.checked = true
+	}
+	return nil
 }
 
 // failedObjects maps the errors of an import result to objects of p.

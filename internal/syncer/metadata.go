@@ -27,6 +27,7 @@ func (metadataStage) Run(ctx context.Context, r *Run) error {
 	m.stage = &StageReport{Name: ScopeMetadata, StartedAt: r.Opts.Now(), Counts: map[string]Counts{}}
 	r.Report.Stages = append(r.Report.Stages, m.stage)
 	err := m.run(ctx)
+	r.systemRun().closeFiles()
 	m.stage.FinishedAt = r.Opts.Now()
 	if err != nil {
 		m.stage.Status = StatusFailed
@@ -60,6 +61,8 @@ type mdRun struct {
 	// passwords are those generated for the users of the last pickSend;
 	// only the users the destination accepted reach the report.
 	passwords []GeneratedPassword
+	idmap     IDMap    // the pair's mappings applied to the baseline
+	files     *mdFiles // copies the files of each chunk (metadata_files.go)
 }
 
 func (m *mdRun) log(level slog.Level, code, msg string) { m.r.Opts.Progress.Log(level, code, msg) }
@@ -75,8 +78,9 @@ func (m *mdRun) run(ctx context.Context) error {
 	if err := m.readDest(ctx); err != nil {
 		return err
 	}
-	// Files referred to by metadata are uploaded now (system.go): their
-	// ID mappings must exist before mapIDs rewrites the references.
+	// Stages with work before the first import prepare it now, once both
+	// sides were read. The files metadata objects refer to are copied
+	// later, chunk by chunk (metadata_files.go).
 	if err := m.r.runPreparers(ctx); err != nil {
 		return err
 	}
@@ -329,6 +333,7 @@ func (m *mdRun) mapIDs(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read the ID mappings: %w", err)
 	}
+	m.idmap = idmap
 	found := IDMap{}
 	mapDefaults(found, srcDefaults, dstDefaults)
 	destUsers, err := m.destUsersByName(ctx)
@@ -568,8 +573,13 @@ func (m *mdRun) dryRun(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	files := m.fileStep()
 	for _, c := range chunks {
 		m.stage.Chunks = append(m.stage.Chunks, ChunkInfo{Index: c.Index + 1, Objects: countObjects(c.Payload), Bytes: c.Bytes, Outcome: "planned"})
+		// The files a real run would copy before sending the chunk.
+		if err := files.prepareChunk(ctx, c, nil); err != nil {
+			return err
+		}
 	}
 	if !m.r.Opts.Validate {
 		return nil
@@ -671,7 +681,12 @@ func (m *mdRun) sendPlan(ctx context.Context) (*importer, error) {
 	}
 	m.log(slog.LevelInfo, "metadata.plan", fmt.Sprintf("plan: %s; %d objects to send in %d chunks", planSummary(m.plan), n, len(chunks)))
 	im := &importer{dest: m.r.Dest, atomic: m.r.Opts.AtomicMode, progress: m.r.Opts.Progress, names: m.names}
+	files := m.fileStep()
+	im.prepare = func(ctx context.Context, c *chunk) error {
+		return files.prepareChunk(ctx, c, func(ctx context.Context) error { return im.checkAccepted(ctx, c) })
+	}
 	err = im.run(ctx, chunks)
+	m.applyLearned()
 	m.reportPasswords(im)
 	if err != nil {
 		return nil, err
@@ -796,6 +811,10 @@ func (m *mdRun) count(im *importer, deleted map[string]int) {
 		}
 		attempted += len(tp.Create) + len(tp.Update) + len(tp.Delete)
 		m.stage.Counts[tp.Type] = c
+	}
+	for _, part := range []string{partFiles, partIcons} { // copied by this stage when the run has no system scope
+		c := m.stage.Counts[part]
+		attempted += c.Created + c.Updated + c.Failed
 	}
 	tot := m.stage.Total()
 	switch {

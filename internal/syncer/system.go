@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -96,8 +97,12 @@ type systemStage struct{}
 func (systemStage) Name() string { return ScopeSystem }
 
 // prepare implements preparer: it copies the files metadata refers to and
-// the custom icons, before the metadata stage imports the objects that
-// point at them.
+// the custom icons, before the other stages import the objects that point
+// at them. In a run with the metadata scope it only opens the files stage:
+// the metadata stage copies the files (and custom icons) of each chunk
+// just before sending it and counts them there, so that nothing is
+// written before the destination accepted an import and only the files of
+// objects that change are touched; Run then copies what is left.
 func (systemStage) prepare(ctx context.Context, r *Run) error {
 	s := r.systemRun()
 	if s.r.systemState().prepared {
@@ -110,6 +115,10 @@ func (systemStage) prepare(ctx context.Context, r *Run) error {
 	st := &StageReport{Name: ScopeSystem + " (files)", StartedAt: r.Opts.Now(), Counts: map[string]Counts{}}
 	r.Report.Stages = append(r.Report.Stages, st)
 	s.stage = st
+	if slices.Contains(r.Opts.Scopes, ScopeMetadata) {
+		s.filesPending = st
+		return nil
+	}
 	err := s.runParts(ctx, []sysPart{
 		{partFiles, s.prepareFiles},
 		{partIcons, s.syncIcons},
@@ -124,6 +133,21 @@ func (stg systemStage) Run(ctx context.Context, r *Run) error {
 		return err
 	}
 	s := r.systemRun()
+	if st := s.filesPending; st != nil {
+		// The files and icons no metadata chunk needed: those of
+		// unchanged objects (normally there already) and icons no object
+		// uses.
+		s.filesPending = nil
+		s.stage = st
+		err := s.runParts(ctx, []sysPart{
+			{partFiles, s.prepareFiles},
+			{partIcons, s.syncIcons},
+		})
+		s.finish(st, err)
+		if err != nil {
+			return err
+		}
+	}
 	st := &StageReport{Name: ScopeSystem, StartedAt: r.Opts.Now(), Counts: map[string]Counts{}}
 	r.Report.Stages = append(r.Report.Stages, st)
 	s.stage = st
@@ -140,6 +164,14 @@ func (stg systemStage) Run(ctx context.Context, r *Run) error {
 	}
 	s.finish(st, err)
 	return err
+}
+
+// closeFiles closes the files stage the metadata stage counted its copies
+// in, in case the run stops before the system stage (Run reopens it).
+func (s *sysRun) closeFiles() {
+	if st := s.filesPending; st != nil {
+		s.finish(st, nil)
+	}
 }
 
 // systemState returns the run's system state, creating it.
@@ -172,9 +204,14 @@ type sysRun struct {
 	idmapErr error
 	idOnce   sync.Once
 
-	mu       sync.Mutex
-	fileRefs []fileRef // files metadata refers to (prepare), for verification
-	nr       map[string]NotReplicable
+	// filesPending is the files stage while the metadata stage copies
+	// into it (runs with both scopes); Run completes it.
+	filesPending *StageReport
+
+	mu        sync.Mutex
+	fileRefs  []fileRef // files metadata refers to (prepare), for verification
+	nr        map[string]NotReplicable
+	iconsDone map[string]bool // custom icons already handled in this run
 }
 
 // sysPart is one part of the system scope.
@@ -252,6 +289,21 @@ func (s *sysRun) warn(code, msg string) {
 	s.r.Report.Warnings = append(s.r.Report.Warnings, Warning{Scope: ScopeSystem, Code: code, Message: msg})
 	s.mu.Unlock()
 	s.log(slog.LevelWarn, code, msg)
+}
+
+// claimIcon reports whether the custom icon key is still to be handled in
+// this run, and marks it handled.
+func (s *sysRun) claimIcon(key string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.iconsDone[key] {
+		return false
+	}
+	if s.iconsDone == nil {
+		s.iconsDone = map[string]bool{}
+	}
+	s.iconsDone[key] = true
+	return true
 }
 
 // verified adds verification items of the system scope.

@@ -123,6 +123,15 @@ type fileSpec struct {
 	DataPath string
 }
 
+// has reports whether the source file resource was copied (or planned)
+// in this run already.
+func (fc *fileCopier) has(uid string) bool {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	_, ok := fc.done[uid]
+	return ok
+}
+
 // copy makes sure the destination holds the source file resource. Calls
 // for the same UID in one run are answered once.
 func (fc *fileCopier) copy(ctx context.Context, spec fileSpec) (fileCopy, error) {

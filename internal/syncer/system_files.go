@@ -138,8 +138,10 @@ func (s *sysRun) collectFileRefs(ctx context.Context) ([]fileRef, error) {
 	return refs, nil
 }
 
-// prepareFiles copies the files metadata refers to, before the metadata
-// import (a document whose file is missing is refused with E4015).
+// prepareFiles copies the files metadata refers to: before the other
+// stages in a run without the metadata scope, after the metadata stage
+// otherwise, for the files its chunks did not need (it copied the others,
+// see metadata_files.go).
 func (s *sysRun) prepareFiles(ctx context.Context) error {
 	refs, err := s.collectFileRefs(ctx)
 	if err != nil {
@@ -153,6 +155,9 @@ func (s *sysRun) prepareFiles(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(fileConcurrency)
 	for _, ref := range refs {
+		if fc.has(ref.UID) {
+			continue
+		}
 		g.Go(func() error {
 			c, err := fc.copy(gctx, ref.spec())
 			if err != nil {

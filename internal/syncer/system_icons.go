@@ -88,6 +88,9 @@ func (s *sysRun) syncIcons(ctx context.Context) error {
 	before := fc.requests()
 	defer func() { s.request(fc.requests() - before) }()
 	for _, key := range keysOf(src) {
+		if !s.claimIcon(key) {
+			continue // copied by the metadata stage for an object that uses it
+		}
 		if err := s.syncIcon(ctx, fc, src[key], dst[key]); err != nil {
 			return err
 		}
