@@ -69,6 +69,7 @@ type dataRun struct {
 	startReq    [2]int64                 // client requests and retries when the stage began
 	reReads     int                      // chunk reads repeated after a broken answer
 	files       map[string]string        // file resources known on the destination: UID → destination UID
+	emptySets   map[string]bool          // data sets the destination held no value of when the pass began
 }
 
 // pendingDelete is a value deleted on the source, to delete on the
@@ -244,6 +245,7 @@ func (d *dataRun) runStreams(ctx context.Context) error {
 	}
 	d.log(slog.LevelInfo, "data.plan", fmt.Sprintf("%d data sets, %d streams (data set × org unit subtree), %d workers",
 		len(d.sets), len(streams), d.opts.Workers))
+	d.probeEmpty(ctx)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	work := make(chan *dataStream)

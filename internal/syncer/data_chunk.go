@@ -56,14 +56,16 @@ func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool,
 		}
 		return d.readDestKeys(ctx, sr.s.ds, n, children, src.keys)
 	}
-	dst, err := readDest()
-	if err != nil {
-		return err
+	dst := noValues()
+	if !full || !sr.empty {
+		var err error
+		if dst, err = readDest(); err != nil {
+			return err
+		}
 	}
 	t := &sr.cp.Tally
 	toSend, unchanged := d.changes(sr.s.ds, src, dst)
 	t.Writes.Unchanged += unchanged
-	sr.collectDeletes(src.tombs, dst)
 	if d.r.Opts.DryRun {
 		for _, v := range toSend {
 			if dst[v.dvKey()] == nil {
@@ -92,6 +94,7 @@ func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool,
 		toSend, _ = d.changes(sr.s.ds, src, dst)
 		toSend = withoutRejected(toSend, rejected)
 	}
+	sr.collectDeletes(src.tombs, dst)
 	sr.cc.compare(src.live, dst, full, t)
 	if err := sr.approvals(ctx, src.live); err != nil {
 		return err

@@ -277,9 +277,3 @@ func (d *dataRun) lockExceptions(ctx context.Context) error {
 	}
 	return nil
 }
-
-// ensureFile makes sure the file resource a file value names exists on
-// the destination (see data_files.go).
-func (d *dataRun) ensureFile(ctx context.Context, v *dataValue) error {
-	return d.copyFileResource(ctx, v)
-}

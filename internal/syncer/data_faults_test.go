@@ -18,7 +18,9 @@ func faultPair(t *testing.T, timeout time.Duration) (*dataPair, Options) {
 	p := newDataPair(t, emulator.Options{Version: "2.40", Seed: "demo"}, emulator.Options{Version: "2.40"})
 	if timeout > 0 {
 		c, err := dhis2.New(dhis2.Config{Name: "destination", BaseURL: p.dst.URL, Username: p.dst.Username, Password: p.dst.Password,
-			Timeout: timeout, Retry: dhis2.RetryPolicy{MaxAttempts: 4},
+			// One attempt more than the longest burst of one fault below
+			// (four 429s): a request may meet the whole burst.
+			Timeout: timeout, Retry: dhis2.RetryPolicy{MaxAttempts: 5},
 			Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }})
 		if err != nil {
 			t.Fatal(err)

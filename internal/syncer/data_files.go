@@ -12,12 +12,68 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/d2sync/d2sync/internal/dhis2"
 )
 
 // maxFileBytes bounds a file resource held in memory while it is copied
 // (DHIS2's default upload limit is 10,000,000 bytes).
 const maxFileBytes = 64 << 20
+
+// fileCopiers bounds the file resources of a chunk copied at once (the
+// clients bound the requests in flight per instance on their own).
+const fileCopiers = 8
+
+// copyFiles makes sure the file resources the file and image values of a
+// chunk name exist on the destination before the chunk is imported. The
+// files are copied concurrently, each once however many values name it,
+// so that a chunk waits for DHIS2 to store its files once, not once per
+// file. Values whose file got another UID on the destination are
+// rewritten to it.
+func (d *dataRun) copyFiles(ctx context.Context, ds *dsInfo, vs []*dataValue) error {
+	byUID := map[string][]*dataValue{}
+	var order []string
+	for _, v := range vs {
+		if !ds.elements[v.DE].isFile() || v.Value == "" || !validUID(v.Value) {
+			continue
+		}
+		if byUID[v.Value] == nil {
+			order = append(order, v.Value)
+		}
+		byUID[v.Value] = append(byUID[v.Value], v)
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(fileCopiers)
+	for _, uid := range order {
+		group := byUID[uid]
+		g.Go(func() error {
+			if err := d.copyFileResource(gctx, group[0]); err != nil {
+				return err
+			}
+			dest := d.fileDest(uid)
+			for _, v := range group {
+				v.Value = dest
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// fileDest returns the destination UID of a file copied (or found) in
+// this run, uid itself when unknown.
+func (d *dataRun) fileDest(uid string) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if dest, ok := d.files[uid]; ok && dest != "" {
+		return dest
+	}
+	return uid
+}
 
 // fileResource is the metadata of /api/fileResources/{uid}.
 type fileResource struct {

@@ -63,6 +63,32 @@ func (d *dataRun) readDest(ctx context.Context, q url.Values) (map[dvKey]*dataVa
 	return out, err
 }
 
+// errProbeHit stops an emptiness probe at the first value it reads.
+var errProbeHit = errors.New("the destination holds a value")
+
+// destHolds reports whether the destination holds any live value that q
+// selects. It asks for one value (limit=1) and stops reading at the first
+// one, so that a version ignoring limit costs no more than that value.
+func (d *dataRun) destHolds(ctx context.Context, q url.Values) (bool, error) {
+	q.Set("limit", "1")
+	found := false
+	err := d.retryRead(ctx, "destination", func() error {
+		found = false
+		err := d.stream(ctx, d.dst, q, func(v *dataValue) error {
+			if v.Deleted {
+				return nil
+			}
+			found = true
+			return errProbeHit
+		})
+		if errors.Is(err, errProbeHit) {
+			return nil
+		}
+		return err
+	})
+	return found, err
+}
+
 // readDestKeys reads the destination's values of the org units and
 // periods of keys (incremental chunks), or the whole chunk when they are
 // too many to name in a URL.

@@ -16,13 +16,8 @@ import (
 // the client's retries) is an error.
 func (sr *streamRun) send(ctx context.Context, vs []*dataValue, rejected map[dvKey]bool) (unknown, err error) {
 	d := sr.d
-	for _, v := range vs {
-		if !sr.s.ds.elements[v.DE].isFile() {
-			continue
-		}
-		if err := d.ensureFile(ctx, v); err != nil {
-			return nil, err
-		}
+	if err := d.copyFiles(ctx, sr.s.ds, vs); err != nil {
+		return nil, err
 	}
 	res, err := d.importValues(ctx, vs, nil)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/d2sync/d2sync/internal/dhis2"
@@ -42,7 +44,55 @@ func (d *dataRun) streams() ([]*dataStream, error) {
 			out = append(out, &dataStream{ds: ds, root: n, subtree: true, name: ScopeData + ":" + ds.ID + ":" + n.ID})
 		}
 	}
+	// Largest first: the workers end together instead of one of them
+	// finishing a big stream alone at the end.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].weight() > out[j].weight() })
 	return out, nil
+}
+
+// weight is a stream's size at most (the cells its data set can fill in
+// its org units over a year), to start the big streams first: values per
+// org unit and period are the data set's elements; a registration stream
+// counts one per org unit and period.
+func (s *dataStream) weight() int {
+	perOU := periodsPerYear(s.ds.PeriodType)
+	if s.regs == nil {
+		perOU *= max(len(s.ds.elements), 1)
+	}
+	ous := 0
+	switch {
+	case s.regs != nil:
+		for _, n := range s.regs {
+			ous += n.Size
+		}
+	case s.subtree:
+		ous = s.root.Size
+	default:
+		ous = 1
+	}
+	return ous * perOU
+}
+
+// periodsPerYear is the number of periods of a DHIS2 period type in a
+// year (1 for unknown types).
+func periodsPerYear(periodType string) int {
+	switch {
+	case periodType == "Daily":
+		return 365
+	case strings.HasPrefix(periodType, "BiWeekly"):
+		return 26
+	case strings.HasPrefix(periodType, "Weekly"):
+		return 52
+	case periodType == "Monthly":
+		return 12
+	case periodType == "BiMonthly":
+		return 6
+	case strings.HasPrefix(periodType, "Quarterly"):
+		return 4
+	case strings.HasPrefix(periodType, "SixMonthly"):
+		return 2
+	}
+	return 1
 }
 
 // dataCheckpoint is the JSON cursor of a data stream.
@@ -62,6 +112,7 @@ type streamRun struct {
 	cp    dataCheckpoint
 	cc    chunkCompare
 	chunk int
+	empty bool // the destination held no value of the stream when it began
 }
 
 // runStream processes one stream from its checkpoint.
@@ -84,6 +135,7 @@ func (d *dataRun) runStream(ctx context.Context, s *dataStream) error {
 		if s.regs != nil {
 			err = sr.registrations(ctx)
 		} else {
+			sr.empty = sr.streamEmpty(ctx)
 			err = sr.walk(ctx, s.root, s.subtree)
 		}
 		if err != nil {
