@@ -70,6 +70,7 @@ type dataRun struct {
 	reReads     int                      // chunk reads repeated after a broken answer
 	files       map[string]string        // file resources known on the destination: UID → destination UID
 	emptySets   map[string]bool          // data sets the destination held no value of when the pass began
+	absent      map[string]bool          // data sets a dry run's metadata stage plans to create: never read on the destination
 }
 
 // pendingDelete is a value deleted on the source, to delete on the
@@ -160,15 +161,21 @@ func (d *dataRun) prepare(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("destination: %w", err)
 	}
-	var missing []string
+	var missing []lackedObject
 	for _, s := range d.sets {
 		if !have[s.ID] {
-			missing = append(missing, fmt.Sprintf("%s (%s)", s.ID, s.Name))
+			missing = append(missing, lackedObject{s.ID, s.Name})
 		}
 	}
+	// In a dry run, the data sets the metadata stage plans to create hold
+	// no value on the destination: their data is planned as created, and
+	// the destination is never read for them.
+	d.absent, missing = d.r.plannedByMetadata("dataSets", missing)
 	if len(missing) > 0 {
-		return fmt.Errorf("the destination lacks %d data set(s) of the source: %s; replicate the metadata first (--scope metadata,data)",
-			len(missing), strings.Join(missing, ", "))
+		return d.r.lacksError("dataSets", "data set(s)", ScopeData, missing)
+	}
+	if len(d.absent) > 0 {
+		d.log(slog.LevelInfo, "data.dest.planned", fmt.Sprintf("%d data set(s) are not on the destination yet: the metadata stage of this dry run plans to create them, so all their data is planned as created", len(d.absent)))
 	}
 	if d.tree, err = readOrgUnits(ctx, d.src); err != nil {
 		return fmt.Errorf("source: %w", err)

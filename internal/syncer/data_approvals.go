@@ -81,9 +81,11 @@ func (sr *streamRun) approvalBatch(ctx context.Context, wf string, pes, ous, aoc
 		return nil
 	}
 	dq := url.Values{"wf": {d.mapID(wf)}, "pe": pes, "ou": ous, "aoc": aocs}
-	dst, err := d.readApprovals(ctx, d.dst, dq)
-	if err != nil {
-		return d.approvalsUnavailable("destination", err)
+	var dst []*approvalStatus
+	if !d.absent[sr.s.ds.ID] { // a data set (and workflow) a dry run's metadata stage plans to create has none
+		if dst, err = d.readApprovals(ctx, d.dst, dq); err != nil {
+			return d.approvalsUnavailable("destination", err)
+		}
 	}
 	d.notReplicable("data approval approvedBy/approvedAt, acceptedBy/acceptedAt", "DHIS2 records the user who calls the API and the time of the call")
 	byKey := map[string]*approvalStatus{}

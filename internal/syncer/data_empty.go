@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 )
 
@@ -26,6 +27,7 @@ import (
 // per-chunk reads then run, and report the failure if it persists).
 func (d *dataRun) probeEmpty(ctx context.Context) {
 	d.emptySets = map[string]bool{}
+	maps.Copy(d.emptySets, d.absent) // a dry run's data sets still to create: known empty, never read
 	if d.incremental || !(d.writes || d.r.Opts.DryRun) {
 		return
 	}
@@ -35,6 +37,9 @@ func (d *dataRun) probeEmpty(ctx context.Context) {
 	}
 	var empty []string
 	for _, ds := range d.sets {
+		if d.emptySets[ds.ID] {
+			continue
+		}
 		q := d.destQuery(ds, tops[0], true)
 		for _, n := range tops[1:] {
 			q.Add("orgUnit", d.mapID(n.ID))
