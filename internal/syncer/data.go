@@ -36,6 +36,9 @@ func (dataStage) Run(ctx context.Context, r *Run) error {
 		d.stage.Note = err.Error()
 		return fmt.Errorf("data: %w", err)
 	}
+	if r.Opts.DryRun && d.stage.Note == "" {
+		d.stage.Note = dryRunNote
+	}
 	return nil
 }
 

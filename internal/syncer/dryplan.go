@@ -93,7 +93,15 @@ func (r *Run) lacksError(typ, noun, scope string, lacked []lackedObject) error {
 		case mdNoStage:
 			why = fmt.Sprintf("replicate the metadata first (--scope %s,%s)", ScopeMetadata, scope)
 		case mdUncovered:
-			why = "the metadata stage of this run does not cover them (its selection --types/--objects/--org-unit leaves them out, or it is incremental and they did not change on the source since its last run: run it with --full)"
+			o := r.Opts
+			switch {
+			case len(o.Types)+len(o.Objects) > 0 || o.OrgUnit != "":
+				why = "the metadata stage of this run does not cover them: its selection (--types, --objects, --org-unit) leaves them out; include them, or replicate them first"
+			case r.Report.Incremental:
+				why = "the metadata stage of this run does not cover them: it is incremental and they did not change on the source since its last run; run it with --full to create them"
+			default:
+				why = "the metadata stage of this run does not plan to create them"
+			}
 		case mdFailed:
 			if r.Opts.DryRun {
 				why = "the destination's validation of the metadata refused them (see the metadata failures)"
@@ -107,3 +115,6 @@ func (r *Run) lacksError(typ, noun, scope string, lacked []lackedObject) error {
 	}
 	return fmt.Errorf("the destination lacks %d %s of the source: %s", len(lacked), noun, strings.Join(parts, "; and "))
 }
+
+// dryRunNote is the note of the data and tracker stages of a dry run.
+const dryRunNote = "dry run: nothing was written; counts are what a real run would do"

@@ -59,6 +59,9 @@ func (trackerStage) Run(ctx context.Context, r *Run) error {
 		t.stage.Note = err.Error()
 		return fmt.Errorf("tracker: %w", err)
 	}
+	if r.Opts.DryRun && t.stage.Note == "" {
+		t.stage.Note = dryRunNote
+	}
 	return nil
 }
 
