@@ -74,6 +74,7 @@ type dataRun struct {
 	files       map[string]string        // file resources known on the destination: UID → destination UID
 	emptySets   map[string]bool          // data sets the destination held no value of when the pass began
 	absent      map[string]bool          // data sets a dry run's metadata stage plans to create: never read on the destination
+	toCreate    map[string]bool          // objects (org units, workflows …: destination UIDs) a dry run's metadata stage plans to create: never asked about
 }
 
 // pendingDelete is a value deleted on the source, to delete on the
@@ -186,6 +187,7 @@ func (d *dataRun) prepare(ctx context.Context) error {
 	if d.ids, err = d.idMappings(ctx); err != nil {
 		return err
 	}
+	d.toCreate = d.r.dryRunCreates()
 	d.cmp = valueCompare{timestamps: keepsValueTimestamps(d.r.Dest.Version()), srcLoc: d.r.Source.Info.Location, dstLoc: d.r.Dest.Info.Location}
 	if !d.cmp.timestamps {
 		d.notReplicable("data value created/lastUpdated", "DHIS2 2.41 and later set them to the time of the import (DHIS2-8084)")
@@ -246,6 +248,11 @@ func (d *dataRun) window(ctx context.Context) error {
 	d.plan = mode + "|" + d.opts.fingerprint()
 	return nil
 }
+
+// destLacks reports whether an object (org unit, approval workflow) of
+// the source is one a dry run's metadata stage plans to create: the
+// destination holds no data of it yet.
+func (d *dataRun) destLacks(id string) bool { return d.toCreate[d.mapID(id)] }
 
 // runStreams processes every stream with a pool of workers.
 func (d *dataRun) runStreams(ctx context.Context) error {

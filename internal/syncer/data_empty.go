@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"slices"
 	"strings"
 )
 
@@ -32,6 +33,7 @@ func (d *dataRun) probeEmpty(ctx context.Context) {
 		return
 	}
 	_, tops, err := d.tree.streamRoots(d.opts.OrgUnits)
+	tops = slices.DeleteFunc(tops, func(n *ouNode) bool { return d.destLacks(n.ID) })
 	if err != nil || len(tops) == 0 {
 		return
 	}
@@ -66,7 +68,7 @@ func (d *dataRun) probeEmpty(ctx context.Context) {
 // costs the same read).
 func (sr *streamRun) streamEmpty(ctx context.Context) bool {
 	d := sr.d
-	if d.emptySets[sr.s.ds.ID] {
+	if d.emptySets[sr.s.ds.ID] || d.destLacks(sr.s.root.ID) {
 		return true
 	}
 	if d.incremental || !(d.writes || d.r.Opts.DryRun) || !sr.s.subtree || len(sr.s.root.Children) == 0 {

@@ -65,7 +65,7 @@ func (sr *streamRun) registrationsUnder(ctx context.Context, n *ouNode) error {
 	dq := url.Values{"dataSet": {d.mapID(ds.ID)}, "orgUnit": {d.mapID(n.ID)}, "children": {"true"}}
 	d.periodQuery(dq)
 	dst := map[regKey]*registration{}
-	if !d.absent[ds.ID] { // a data set a dry run's metadata stage plans to create has none
+	if !d.absent[ds.ID] && !d.destLacks(n.ID) { // a data set or org unit a dry run's metadata stage plans to create has none
 		if dst, err = d.readRegistrationMap(ctx, d.dst, dq); err != nil {
 			return fmt.Errorf("destination: %w", err)
 		}

@@ -118,3 +118,22 @@ func (r *Run) lacksError(typ, noun, scope string, lacked []lackedObject) error {
 
 // dryRunNote is the note of the data and tracker stages of a dry run.
 const dryRunNote = "dry run: nothing was written; counts are what a real run would do"
+
+// dryRunCreates returns the UIDs of the objects the metadata stage of
+// this dry run plans to create, of any type (nil outside such a run):
+// the destination does not hold them yet, and DHIS2 refuses queries
+// about some of them (E2006 for the values of an unknown org unit, 409
+// for the approvals of an unknown workflow), so the data and tracker
+// stages never ask it about them.
+func (r *Run) dryRunCreates() map[string]bool {
+	if !r.Opts.DryRun || r.VerifyOnly || !slices.Contains(r.Opts.Scopes, ScopeMetadata) || r.Report.Plan == nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, tp := range r.Report.Plan.Types {
+		for _, it := range tp.Create {
+			out[it.UID] = true
+		}
+	}
+	return out
+}

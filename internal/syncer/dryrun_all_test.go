@@ -2,6 +2,7 @@ package syncer
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -154,5 +155,100 @@ func TestDryRunWithoutTheDataSetsMetadataFails(t *testing.T) {
 	}
 	if n := p.dst.WriteCounts().Total(); n != 0 {
 		t.Errorf("destination write counter = %d, want 0", n)
+	}
+}
+
+// TestDryRunAllNewOrgUnits checks a dry run of every scope after org
+// units were added on the source (one a new region, so a data and
+// tracker stream of its own) and given data: the destination, which
+// does not know them yet, is never asked about them (DHIS2 answers E2006
+// for the values of unknown org units), and the plan is what the real
+// run then does.
+func TestDryRunAllNewOrgUnits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: skipped with -short")
+	}
+	t.Parallel()
+	p := newDataPair(t, emulator.Options{Version: "2.40", Seed: "demo"}, emulator.Options{Version: "2.41"})
+	p.run(t, p.opts(ScopeAll))
+
+	const ds = "otbHGfz91nr"
+	tree, err := readOrgUnits(context.Background(), p.srcCl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := tree.roots[0]
+	region := root.Children[0]
+	meta := fmt.Sprintf(`{"organisationUnits":[
+	{"id":"newRegion01","name":"New region","shortName":"New region","openingDate":"2020-01-01T00:00:00.000","parent":{"id":%q}},
+	{"id":"newClinic01","name":"New clinic","shortName":"New clinic","openingDate":"2020-01-01T00:00:00.000","parent":{"id":"newRegion01"}},
+	{"id":"newClinic02","name":"New clinic 2","shortName":"New clinic 2","openingDate":"2020-01-01T00:00:00.000","parent":{"id":%q}}]}`, root.ID, region.ID)
+	if code, body := post(t, p.src, "/api/metadata", meta); code != 200 {
+		t.Fatalf("org units: %d %s", code, body)
+	}
+	if code, body := patchJSONTo(t, p, true, "/api/dataSets/"+ds, `[{"op":"add","path":"/organisationUnits/-","value":{"id":"newClinic01"}},
+		{"op":"add","path":"/organisationUnits/-","value":{"id":"newClinic02"}}]`); code >= 300 {
+		t.Fatalf("data set org units: %d %s", code, body)
+	}
+	var rows []string
+	seen := map[string]bool{}
+	for _, v := range sourceValues(t, p, ds, 200) {
+		if seen[v.DE+v.PE+v.COC+v.AOC] {
+			continue // one value per cell at the new org units
+		}
+		seen[v.DE+v.PE+v.COC+v.AOC] = true
+		for _, ou := range []string{"newClinic01", "newClinic02"} {
+			rows = append(rows, fmt.Sprintf(`{"dataElement":%q,"period":%q,"orgUnit":%q,"categoryOptionCombo":%q,"attributeOptionCombo":%q,"value":%q}`,
+				v.DE, v.PE, ou, v.COC, v.AOC, v.Value))
+		}
+	}
+	if code, body := post(t, p.src, "/api/dataValueSets", `{"dataValues":[`+strings.Join(rows, ",")+`]}`); code != 200 {
+		t.Fatalf("values: %d %s", code, body)
+	}
+
+	p.dst.ResetCounts()
+	p.dst.ResetRequests()
+	dry := p.opts(ScopeAll)
+	dry.DryRun = true
+	// A full pass first (its chunks and probes name the new org units),
+	// then the incremental one the real run compares with (it reads the
+	// destination's copies of the changed values by org unit).
+	full := dry
+	full.Full = true
+	var preview *Report
+	for _, o := range []Options{full, dry} {
+		preview = p.run(t, o)
+		if n := p.dst.WriteCounts().Total(); n != 0 {
+			t.Fatalf("dry run (full %v): destination write counter = %d, want 0", o.Full, n)
+		}
+		for _, r := range p.dst.Requests() {
+			if r.Method != http.MethodGet || r.Status == http.StatusConflict || r.Status >= 500 {
+				t.Errorf("dry run (full %v): %s %s?%s answered %d", o.Full, r.Method, r.Path, r.Query, r.Status)
+			}
+		}
+		if preview.Status != StatusSuccess {
+			t.Fatalf("dry run (full %v) status %s: %s", o.Full, preview.Status, preview.Error)
+		}
+		if got := stageOf(preview, ScopeData).Counts["dataValues"].Created; got != len(rows) || got < 10 {
+			t.Errorf("dry run (full %v): %d values to create, want %d", o.Full, got, len(rows))
+		}
+		p.dst.ResetRequests()
+	}
+	real := p.run(t, p.opts(ScopeAll))
+	requireEqual(t, real, ScopeData)
+	requireEqual(t, real, ScopeTracker)
+	if len(real.Stages) != len(preview.Stages) {
+		t.Fatalf("the dry run has %d stages, the real run %d", len(preview.Stages), len(real.Stages))
+	}
+	for i, s := range real.Stages {
+		for typ, got := range s.Counts {
+			want := preview.Stages[i].Counts[typ]
+			if got.Created != want.Created || got.Updated != want.Updated || got.Deleted != want.Deleted || got.Unchanged != want.Unchanged {
+				t.Errorf("%s %s: real run %+v, dry run planned %+v", s.Name, typ, got, want)
+			}
+		}
+	}
+	if got := stageOf(preview, ScopeMetadata).Counts["organisationUnits"].Created; got != 3 {
+		t.Errorf("the dry run plans %d org units, want 3", got)
 	}
 }

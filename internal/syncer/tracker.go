@@ -97,6 +97,7 @@ type trackerRun struct {
 	start   [2]int64            // client requests and retries when the stage began
 	reReads int                 // page reads repeated after a broken answer
 	absent  map[string]bool     // programs and tracked entity types a dry run's metadata stage plans to create
+	creates map[string]bool     // objects (org units …) a dry run's metadata stage plans to create
 }
 
 // trackerTally is one verification line.
@@ -220,6 +221,7 @@ func (t *trackerRun) prepare(ctx context.Context) error {
 	if err := t.absentTETs(ctx); err != nil {
 		return err
 	}
+	t.creates = t.r.dryRunCreates()
 	if t.tree, err = readOrgUnits(ctx, t.src.c); err != nil {
 		return fmt.Errorf("source: %w", err)
 	}

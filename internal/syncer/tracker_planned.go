@@ -45,6 +45,9 @@ func (t *trackerRun) absentTETs(ctx context.Context) error {
 // type) is one a dry run's metadata stage plans to create: the
 // destination holds none of its objects and is not read for them.
 func (t *trackerRun) absentOnDest(s *trkStream) bool {
+	if t.creates[s.root.ID] {
+		return true // a stream rooted at an org unit still to create
+	}
 	if s.program != nil {
 		return t.absent[s.program.ID]
 	}
