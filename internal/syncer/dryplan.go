@@ -26,7 +26,7 @@ func (o lackedObject) String() string { return o.ID + " (" + o.Name + ")" }
 type metadataOutcome int
 
 const (
-	mdNoStage   metadataOutcome = iota // the run has no metadata scope
+	mdNoStage   metadataOutcome = iota // the run has no metadata scope (or only verifies)
 	mdUncovered                        // the stage does not cover the object
 	mdFailed                           // the stage failed (or its validation refused) to create it
 	mdCreated                          // created (planned, in a dry run)
@@ -35,7 +35,7 @@ const (
 // metadataOutcome returns what the metadata stage of this run does with
 // an object the destination lacked when the run began.
 func (r *Run) metadataOutcome(typ, uid string) metadataOutcome {
-	if !slices.Contains(r.Opts.Scopes, ScopeMetadata) || r.Report.Plan == nil {
+	if r.VerifyOnly || !slices.Contains(r.Opts.Scopes, ScopeMetadata) || r.Report.Plan == nil {
 		return mdNoStage
 	}
 	planned := false
@@ -92,6 +92,9 @@ func (r *Run) lacksError(typ, noun, scope string, lacked []lackedObject) error {
 		switch k {
 		case mdNoStage:
 			why = fmt.Sprintf("replicate the metadata first (--scope %s,%s)", ScopeMetadata, scope)
+			if r.VerifyOnly {
+				why = fmt.Sprintf("replicate the metadata first (d2sync sync --scope %s,%s)", ScopeMetadata, scope)
+			}
 		case mdUncovered:
 			o := r.Opts
 			switch {
