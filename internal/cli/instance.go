@@ -299,7 +299,11 @@ func printSummary(w io.Writer, rep *syncer.Report, maxLines int) {
 	})
 	printList(w, "Warnings", len(rep.Warnings), maxLines, func(i int) string { return rep.Warnings[i].Message })
 	if v := rep.Verification; v != nil {
-		fmt.Fprintln(w, "\nVerification:")
+		if rep.DryRun {
+			fmt.Fprintln(w, "\nVerification (the destination as it is now, before the writes planned above):")
+		} else {
+			fmt.Fprintln(w, "\nVerification:")
+		}
 		_ = v.WriteTable(w)
 		v.WriteDetails(w, maxLines)
 	}

@@ -36,6 +36,9 @@ func (dataStage) Run(ctx context.Context, r *Run) error {
 		d.stage.Note = err.Error()
 		return fmt.Errorf("data: %w", err)
 	}
+	if r.Opts.DryRun && d.stage.Note == "" {
+		d.stage.Note = dryRunNote
+	}
 	return nil
 }
 
@@ -70,6 +73,8 @@ type dataRun struct {
 	reReads     int                      // chunk reads repeated after a broken answer
 	files       map[string]string        // file resources known on the destination: UID → destination UID
 	emptySets   map[string]bool          // data sets the destination held no value of when the pass began
+	absent      map[string]bool          // data sets a dry run's metadata stage plans to create: never read on the destination
+	toCreate    map[string]bool          // objects (org units, workflows …: destination UIDs) a dry run's metadata stage plans to create: never asked about
 }
 
 // pendingDelete is a value deleted on the source, to delete on the
@@ -160,15 +165,21 @@ func (d *dataRun) prepare(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("destination: %w", err)
 	}
-	var missing []string
+	var missing []lackedObject
 	for _, s := range d.sets {
 		if !have[s.ID] {
-			missing = append(missing, fmt.Sprintf("%s (%s)", s.ID, s.Name))
+			missing = append(missing, lackedObject{s.ID, s.Name})
 		}
 	}
+	// In a dry run, the data sets the metadata stage plans to create hold
+	// no value on the destination: their data is planned as created, and
+	// the destination is never read for them.
+	d.absent, missing = d.r.plannedByMetadata("dataSets", missing)
 	if len(missing) > 0 {
-		return fmt.Errorf("the destination lacks %d data set(s) of the source: %s; replicate the metadata first (--scope metadata,data)",
-			len(missing), strings.Join(missing, ", "))
+		return d.r.lacksError("dataSets", "data set(s)", ScopeData, missing)
+	}
+	if len(d.absent) > 0 {
+		d.log(slog.LevelInfo, "data.dest.planned", fmt.Sprintf("%d data set(s) are not on the destination yet: the metadata stage of this dry run plans to create them, so all their data is planned as created", len(d.absent)))
 	}
 	if d.tree, err = readOrgUnits(ctx, d.src); err != nil {
 		return fmt.Errorf("source: %w", err)
@@ -176,6 +187,7 @@ func (d *dataRun) prepare(ctx context.Context) error {
 	if d.ids, err = d.idMappings(ctx); err != nil {
 		return err
 	}
+	d.toCreate = d.r.dryRunCreates()
 	d.cmp = valueCompare{timestamps: keepsValueTimestamps(d.r.Dest.Version()), srcLoc: d.r.Source.Info.Location, dstLoc: d.r.Dest.Info.Location}
 	if !d.cmp.timestamps {
 		d.notReplicable("data value created/lastUpdated", "DHIS2 2.41 and later set them to the time of the import (DHIS2-8084)")
@@ -236,6 +248,11 @@ func (d *dataRun) window(ctx context.Context) error {
 	d.plan = mode + "|" + d.opts.fingerprint()
 	return nil
 }
+
+// destLacks reports whether an object (org unit, approval workflow) of
+// the source is one a dry run's metadata stage plans to create: the
+// destination holds no data of it yet.
+func (d *dataRun) destLacks(id string) bool { return d.toCreate[d.mapID(id)] }
 
 // runStreams processes every stream with a pool of workers.
 func (d *dataRun) runStreams(ctx context.Context) error {

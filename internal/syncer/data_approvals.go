@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 
 	"github.com/d2sync/d2sync/internal/dhis2"
@@ -80,10 +81,15 @@ func (sr *streamRun) approvalBatch(ctx context.Context, wf string, pes, ous, aoc
 	if len(todo) == 0 {
 		return nil
 	}
-	dq := url.Values{"wf": {d.mapID(wf)}, "pe": pes, "ou": ous, "aoc": aocs}
-	dst, err := d.readApprovals(ctx, d.dst, dq)
-	if err != nil {
-		return d.approvalsUnavailable("destination", err)
+	// A workflow or org units a dry run's metadata stage plans to create
+	// hold no approval on the destination (which refuses to be asked).
+	known := slices.DeleteFunc(slices.Clone(ous), d.destLacks)
+	dq := url.Values{"wf": {d.mapID(wf)}, "pe": pes, "ou": known, "aoc": aocs}
+	var dst []*approvalStatus
+	if len(known) > 0 && !d.destLacks(wf) {
+		if dst, err = d.readApprovals(ctx, d.dst, dq); err != nil {
+			return d.approvalsUnavailable("destination", err)
+		}
 	}
 	d.notReplicable("data approval approvedBy/approvedAt, acceptedBy/acceptedAt", "DHIS2 records the user who calls the API and the time of the call")
 	byKey := map[string]*approvalStatus{}

@@ -57,7 +57,7 @@ func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool,
 		return d.readDestKeys(ctx, sr.s.ds, n, children, src.keys)
 	}
 	dst := noValues()
-	if !full || !sr.empty {
+	if !sr.empty && !d.destLacks(n.ID) { // only full passes probe; a dry run's data sets and org units still to create are empty in any pass
 		var err error
 		if dst, err = readDest(); err != nil {
 			return err

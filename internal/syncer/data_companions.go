@@ -127,6 +127,15 @@ func (d *dataRun) minMax(ctx context.Context) error {
 	sort.Slice(send, func(i, j int) bool { return send[i].key < send[j].key })
 	var c Counts
 	c.Unchanged = len(src) - len(send)
+	if d.r.Opts.DryRun { // what a real run would send
+		for _, m := range send {
+			if dst[m.key] == nil {
+				c.Created++
+			} else {
+				c.Updated++
+			}
+		}
+	}
 	if d.writes && len(send) > 0 {
 		for _, m := range send {
 			body := dhis2.JSONBody(m)
@@ -237,6 +246,9 @@ func (d *dataRun) lockExceptions(ctx context.Context) error {
 			continue
 		}
 		if !d.writes {
+			if d.r.Opts.DryRun { // what a real run would create
+				c.Created++
+			}
 			continue
 		}
 		l := src[k]

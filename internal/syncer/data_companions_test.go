@@ -55,8 +55,22 @@ func TestDataCompanions(t *testing.T) {
 	}
 	o := p.opts(ScopeData)
 	o.Data.DataSets = []string{ds}
+	// A dry run writes nothing and plans what the real run does.
+	p.dst.ResetCounts()
+	dry := o
+	dry.DryRun = true
+	preview := p.run(t, dry)
+	if wc := p.dst.WriteCounts(); wc.Total() != 0 {
+		t.Errorf("dry run wrote %+v", wc)
+	}
 	rep := p.run(t, o)
 	requireEqual(t, rep, ScopeData)
+	for _, typ := range []string{"dataValues", "completeDataSetRegistrations", "minMaxDataElements", "lockExceptions"} {
+		want, got := stageOf(preview, ScopeData).Counts[typ], stageOf(rep, ScopeData).Counts[typ]
+		if got.Created == 0 || want.Created != got.Created || want.Updated != got.Updated || want.Unchanged != got.Unchanged {
+			t.Errorf("%s: the dry run planned %+v, the real run did %+v", typ, want, got)
+		}
+	}
 	for typ, want := range map[string]int{"minMaxDataElements": 5, "lockExceptions": 5, "dataApprovals": approved} {
 		got := verifyTotal(rep, ScopeData, typ)
 		if got.Match != want || got.Source != want {

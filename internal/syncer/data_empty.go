@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -26,15 +28,20 @@ import (
 // per-chunk reads then run, and report the failure if it persists).
 func (d *dataRun) probeEmpty(ctx context.Context) {
 	d.emptySets = map[string]bool{}
+	maps.Copy(d.emptySets, d.absent) // a dry run's data sets still to create: known empty, never read
 	if d.incremental || !(d.writes || d.r.Opts.DryRun) {
 		return
 	}
 	_, tops, err := d.tree.streamRoots(d.opts.OrgUnits)
+	tops = slices.DeleteFunc(tops, func(n *ouNode) bool { return d.destLacks(n.ID) })
 	if err != nil || len(tops) == 0 {
 		return
 	}
 	var empty []string
 	for _, ds := range d.sets {
+		if d.emptySets[ds.ID] {
+			continue
+		}
 		q := d.destQuery(ds, tops[0], true)
 		for _, n := range tops[1:] {
 			q.Add("orgUnit", d.mapID(n.ID))
@@ -61,7 +68,7 @@ func (d *dataRun) probeEmpty(ctx context.Context) {
 // costs the same read).
 func (sr *streamRun) streamEmpty(ctx context.Context) bool {
 	d := sr.d
-	if d.emptySets[sr.s.ds.ID] {
+	if d.emptySets[sr.s.ds.ID] || d.destLacks(sr.s.root.ID) {
 		return true
 	}
 	if d.incremental || !(d.writes || d.r.Opts.DryRun) || !sr.s.subtree || len(sr.s.root.Children) == 0 {

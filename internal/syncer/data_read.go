@@ -95,7 +95,12 @@ func (d *dataRun) destHolds(ctx context.Context, q url.Values) (bool, error) {
 func (d *dataRun) readDestKeys(ctx context.Context, ds *dsInfo, n *ouNode, children bool, keys map[dvKey]struct{}) (map[dvKey]*dataValue, error) {
 	ous, pes := map[string]bool{}, map[string]bool{}
 	for k := range keys {
-		ous[k.OU], pes[k.PE] = true, true
+		if !d.toCreate[k.OU] { // an org unit a dry run's metadata stage plans to create holds nothing
+			ous[k.OU], pes[k.PE] = true, true
+		}
+	}
+	if len(ous) == 0 {
+		return noValues(), nil
 	}
 	if len(ous) > 100 || len(pes) > 50 {
 		return d.readDest(ctx, d.destQuery(ds, n, children))

@@ -64,13 +64,24 @@ func (sr *streamRun) registrationsUnder(ctx context.Context, n *ouNode) error {
 	}
 	dq := url.Values{"dataSet": {d.mapID(ds.ID)}, "orgUnit": {d.mapID(n.ID)}, "children": {"true"}}
 	d.periodQuery(dq)
-	dst, err := d.readRegistrationMap(ctx, d.dst, dq)
-	if err != nil {
-		return fmt.Errorf("destination: %w", err)
+	dst := map[regKey]*registration{}
+	if !d.absent[ds.ID] && !d.destLacks(n.ID) { // a data set or org unit a dry run's metadata stage plans to create has none
+		if dst, err = d.readRegistrationMap(ctx, d.dst, dq); err != nil {
+			return fmt.Errorf("destination: %w", err)
+		}
 	}
 	t := &sr.cp.Tally
 	send := regChanges(src, dst)
 	t.RegWrites.Unchanged += len(src) - len(send)
+	if d.r.Opts.DryRun {
+		for _, r := range send {
+			if dst[r.key()] == nil {
+				t.RegWrites.Created++
+			} else {
+				t.RegWrites.Updated++
+			}
+		}
+	}
 	if d.writes && len(send) > 0 {
 		if err := sr.sendRegistrations(ctx, send); err != nil {
 			return err

@@ -329,13 +329,16 @@ func (r *Run) execute(ctx context.Context) error {
 	return nil
 }
 
-// status derives the run's status from its stages and verification.
+// status derives the run's status from its stages and verification. A
+// dry run's verification compares the destination as it was, before the
+// plan: what it finds missing or different is what the run would write,
+// not a shortcoming of the run.
 func (r *Run) status() Status {
 	st := StatusSuccess
 	for _, s := range r.Report.Stages {
 		st = Worse(st, s.Status)
 	}
-	if v := r.Report.Verification; v != nil && !v.Clean() {
+	if v := r.Report.Verification; v != nil && !v.Clean() && !r.Opts.DryRun {
 		st = Worse(st, StatusPartial)
 	}
 	return st

@@ -59,6 +59,9 @@ func (trackerStage) Run(ctx context.Context, r *Run) error {
 		t.stage.Note = err.Error()
 		return fmt.Errorf("tracker: %w", err)
 	}
+	if r.Opts.DryRun && t.stage.Note == "" {
+		t.stage.Note = dryRunNote
+	}
 	return nil
 }
 
@@ -93,6 +96,8 @@ type trackerRun struct {
 	deletes map[string][]string // kind → UIDs deleted on the source
 	start   [2]int64            // client requests and retries when the stage began
 	reReads int                 // page reads repeated after a broken answer
+	absent  map[string]bool     // programs and tracked entity types a dry run's metadata stage plans to create
+	creates map[string]bool     // objects (org units …) a dry run's metadata stage plans to create
 }
 
 // trackerTally is one verification line.
@@ -199,15 +204,24 @@ func (t *trackerRun) prepare(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("destination: %w", err)
 	}
-	var missing []string
+	var missing []lackedObject
 	for _, p := range t.prgs {
 		if !have[p.ID] {
-			missing = append(missing, p.ID+" ("+p.Name+")")
+			missing = append(missing, lackedObject{p.ID, p.Name})
 		}
 	}
+	// In a dry run, the programs the metadata stage plans to create (and
+	// their tracked entity types when it creates them too) hold nothing
+	// on the destination: their objects are planned as created, and the
+	// destination is never read for them.
+	t.absent, missing = t.r.plannedByMetadata("programs", missing)
 	if len(missing) > 0 {
-		return fmt.Errorf("the destination lacks %d program(s) of the source: %s; replicate the metadata first (--scope metadata,tracker)", len(missing), strings.Join(missing, ", "))
+		return t.r.lacksError("programs", "program(s)", ScopeTracker, missing)
 	}
+	if err := t.absentTETs(ctx); err != nil {
+		return err
+	}
+	t.creates = t.r.dryRunCreates()
 	if t.tree, err = readOrgUnits(ctx, t.src.c); err != nil {
 		return fmt.Errorf("source: %w", err)
 	}

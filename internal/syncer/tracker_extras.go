@@ -20,6 +20,9 @@ type streamIDs struct {
 // again (it changed during the pass); the source too when the pass
 // resumed from a checkpoint.
 func (t *trackerRun) extras(ctx context.Context, s *trkStream, cp *trkCheckpoint, ids *streamIDs) error {
+	if t.absentOnDest(s) {
+		return nil // the destination holds none of the stream's objects
+	}
 	src := ids.src
 	if src == nil {
 		var err error

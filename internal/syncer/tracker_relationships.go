@@ -50,9 +50,12 @@ func (t *trackerRun) relationshipsPage(ctx context.Context, s *trkStream, tes []
 		}
 		return out, nil
 	}
-	dst, err := read()
-	if err != nil {
-		return err
+	dst := map[string]map[string]any{}
+	if !t.absentOnDest(s) { // tracked entities of a type still to create hold no relationship
+		var err error
+		if dst, err = read(); err != nil {
+			return err
+		}
 	}
 	h := t.newHasher(transform.KindRelationship)
 	send, err := t.changed(transform.KindRelationship, rels, dst, cp, h)

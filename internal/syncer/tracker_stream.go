@@ -36,7 +36,9 @@ func (t *trackerRun) runStream(ctx context.Context, s *trkStream) error {
 			size *= 2
 		}
 		ids := &streamIDs{}
-		if !t.incr && s.kind != transform.KindRelationship {
+		if t.absentOnDest(s) {
+			ids.dst = map[string]bool{} // nothing there yet, and nothing to ask
+		} else if !t.incr && s.kind != transform.KindRelationship {
 			// One light listing of what the destination holds spares the
 			// per-page reads of objects it does not have (all of them on
 			// a first copy) and gives the extras.
