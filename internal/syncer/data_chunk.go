@@ -19,7 +19,7 @@ const maxSendRounds = 3
 type chunkData struct {
 	live  []*dataValue       // values to hold, mapped to destination UIDs
 	tombs map[dvKey]bool     // values deleted on the source
-	keys  map[dvKey]struct{} // every key read (live or deleted)
+	keys  map[dvKey]struct{} // every key read (live or deleted); incremental passes only
 }
 
 func (sr *streamRun) process(ctx context.Context, n *ouNode, children bool) error {
@@ -52,7 +52,7 @@ func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool,
 	full := !d.incremental
 	readDest := func() (map[dvKey]*dataValue, error) {
 		if full {
-			return d.readDest(ctx, d.destQuery(sr.s.ds, n, children))
+			return d.readDest(ctx, d.destQuery(sr.s.ds, n, children), len(src.live))
 		}
 		return d.readDestKeys(ctx, sr.s.ds, n, children, src.keys)
 	}

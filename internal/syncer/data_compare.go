@@ -222,13 +222,21 @@ type chunkCompare struct {
 
 func (cc *chunkCompare) compare(src []*dataValue, dst map[dvKey]*dataValue, extras bool, t *dataTally) {
 	buckets := map[[2]string]*bucket{}
+	// Exports list a cell's values together: the last bucket is
+	// remembered to skip most map look-ups.
+	var lastKey [2]string
+	var last *bucket
 	bk := func(v *dataValue) *bucket {
 		k := [2]string{v.PE, v.OU}
+		if last != nil && k == lastKey {
+			return last
+		}
 		b := buckets[k]
 		if b == nil {
 			b = &bucket{}
 			buckets[k] = b
 		}
+		lastKey, last = k, b
 		return b
 	}
 	for _, s := range src {

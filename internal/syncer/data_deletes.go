@@ -106,7 +106,7 @@ func (d *dataRun) checkDeleted(ctx context.Context, dsID string, batch []*dataVa
 	left := 0
 	for _, ouBatch := range batches(sortedKeys(ous), 100) {
 		for _, peBatch := range batches(sortedKeys(pes), 50) {
-			dst, err := d.readDest(ctx, url.Values{"dataSet": {ds.ID}, "orgUnit": ouBatch, "period": peBatch})
+			dst, err := d.readDest(ctx, url.Values{"dataSet": {ds.ID}, "orgUnit": ouBatch, "period": peBatch}, 0)
 			if err != nil {
 				return err
 			}

@@ -25,17 +25,21 @@ const readRetries = 4
 func (d *dataRun) readSource(ctx context.Context, ds *dsInfo, q url.Values, limit int) (*chunkData, error) {
 	var out *chunkData
 	err := d.retryRead(ctx, "source", func() error {
-		out = &chunkData{tombs: map[dvKey]bool{}, keys: map[dvKey]struct{}{}}
+		out = &chunkData{tombs: map[dvKey]bool{}}
+		if d.incremental {
+			out.keys = map[dvKey]struct{}{}
+		}
 		return d.stream(ctx, d.src, q, func(v *dataValue) error {
 			d.mapValue(v)
 			d.fixTimes(v)
 			if m, ok := d.ids[v.Value]; ok && ds.elements[v.DE].isFile() {
 				v.Value = m // a file resource uploaded under another UID
 			}
-			k := v.dvKey()
-			out.keys[k] = struct{}{}
+			if out.keys != nil {
+				out.keys[v.dvKey()] = struct{}{}
+			}
 			if v.Deleted {
-				out.tombs[k] = true
+				out.tombs[v.dvKey()] = true
 				return nil
 			}
 			out.live = append(out.live, v)
@@ -48,11 +52,12 @@ func (d *dataRun) readSource(ctx context.Context, ds *dsInfo, q url.Values, limi
 	return out, err
 }
 
-// readDest reads a chunk from the destination, by key.
-func (d *dataRun) readDest(ctx context.Context, q url.Values) (map[dvKey]*dataValue, error) {
+// readDest reads a chunk from the destination, by key. sizeHint is the
+// number of values expected (the source's), to size the map once.
+func (d *dataRun) readDest(ctx context.Context, q url.Values, sizeHint int) (map[dvKey]*dataValue, error) {
 	var out map[dvKey]*dataValue
 	err := d.retryRead(ctx, "destination", func() error {
-		out = map[dvKey]*dataValue{}
+		out = make(map[dvKey]*dataValue, sizeHint)
 		return d.stream(ctx, d.dst, q, func(v *dataValue) error {
 			if !v.Deleted {
 				out[v.dvKey()] = v
@@ -98,10 +103,10 @@ func (d *dataRun) readDestKeys(ctx context.Context, ds *dsInfo, n *ouNode, child
 		ous[k.OU], pes[k.PE] = true, true
 	}
 	if len(ous) > 100 || len(pes) > 50 {
-		return d.readDest(ctx, d.destQuery(ds, n, children))
+		return d.readDest(ctx, d.destQuery(ds, n, children), len(keys))
 	}
 	q := url.Values{"dataSet": {d.mapID(ds.ID)}, "orgUnit": sortedKeys(ous), "period": sortedKeys(pes)}
-	return d.readDest(ctx, q)
+	return d.readDest(ctx, q, len(keys))
 }
 
 func sortedKeys(m map[string]bool) []string {
