@@ -47,7 +47,20 @@ type dvReader struct {
 	read int64
 	str  []byte // scratch for strings with escapes
 	uids map[string]string
+	// text holds the current value's free-text members (value, comment,
+	// times) and spans where each is, so that they become one string
+	// (one allocation) when the object ends.
+	text  []byte
+	spans []textSpan
+	// block is where the next values are allocated, many at a time.
+	block []dataValue
 }
+
+// textSpan is where a free-text member of the current value is in text.
+type textSpan struct{ field, start, end int }
+
+// valuesPerBlock is how many values the reader allocates at once.
+const valuesPerBlock = 256
 
 func newDVReader(r io.Reader) *dvReader {
 	return &dvReader{r: r, buf: make([]byte, 64<<10), uids: map[string]string{}}
@@ -155,11 +168,15 @@ func (d *dvReader) values(fn func(*dataValue) error) error {
 		if c != '{' {
 			return d.syntax("a data value is not an object")
 		}
-		var v dataValue
-		if err := d.value(&v); err != nil {
+		if len(d.block) == 0 {
+			d.block = make([]dataValue, valuesPerBlock)
+		}
+		v := &d.block[0]
+		d.block = d.block[1:]
+		if err := d.value(v); err != nil {
 			return err
 		}
-		if err := fn(&v); err != nil {
+		if err := fn(v); err != nil {
 			return err
 		}
 	}
@@ -167,6 +184,7 @@ func (d *dvReader) values(fn func(*dataValue) error) error {
 
 // value reads the members of one data value object (after its '{').
 func (d *dvReader) value(v *dataValue) error {
+	d.text, d.spans = d.text[:0], d.spans[:0]
 	first := true
 	for {
 		c, err := d.next()
@@ -174,6 +192,7 @@ func (d *dvReader) value(v *dataValue) error {
 			return err
 		}
 		if c == '}' {
+			d.setText(v)
 			return nil
 		}
 		if !first {
@@ -298,20 +317,38 @@ func (d *dvReader) setString(v *dataValue, field int, s []byte) {
 		v.COC = d.intern(s)
 	case fAOC:
 		v.AOC = d.intern(s)
-	case fValue:
-		v.Value = string(s)
-	case fComment:
-		v.Comment = string(s)
+	case fValue, fComment, fCreated, fLastUpdated:
+		start := len(d.text)
+		d.text = append(d.text, s...)
+		d.spans = append(d.spans, textSpan{field, start, len(d.text)})
 	case fStoredBy:
 		v.StoredBy = d.intern(s)
-	case fCreated:
-		v.Created = string(s)
-	case fLastUpdated:
-		v.LastUpdated = string(s)
 	case fFollowUp:
 		v.FollowUp = string(s) == "true"
 	case fDeleted:
 		v.Deleted = string(s) == "true"
+	}
+}
+
+// setText sets the free-text members of v from one string, in the order
+// they were read (a repeated member keeps its last value).
+func (d *dvReader) setText(v *dataValue) {
+	if len(d.spans) == 0 {
+		return
+	}
+	all := string(d.text)
+	for _, sp := range d.spans {
+		t := all[sp.start:sp.end]
+		switch sp.field {
+		case fValue:
+			v.Value = t
+		case fComment:
+			v.Comment = t
+		case fCreated:
+			v.Created = t
+		case fLastUpdated:
+			v.LastUpdated = t
+		}
 	}
 }
 
