@@ -74,6 +74,23 @@ func readDataValueSet(r io.Reader, fn func(*dataValue) error) error {
 }
 
 func (d *dvReader) document(fn func(*dataValue) error) error {
+	return d.arrayDocument("dataValues", func() error {
+		if len(d.block) == 0 {
+			d.block = make([]dataValue, valuesPerBlock)
+		}
+		v := &d.block[0]
+		d.block = d.block[1:]
+		if err := d.value(v); err != nil {
+			return err
+		}
+		return fn(v)
+	})
+}
+
+// arrayDocument reads a document whose member key is an array of objects
+// (or null), calling object after the '{' of each; other members are
+// skipped.
+func (d *dvReader) arrayDocument(key string, object func() error) error {
 	if err := d.expect('{'); err != nil {
 		return err
 	}
@@ -105,8 +122,8 @@ func (d *dvReader) document(fn func(*dataValue) error) error {
 		if err := d.expect(':'); err != nil {
 			return err
 		}
-		if string(k) == "dataValues" {
-			if err := d.values(fn); err != nil {
+		if string(k) == key {
+			if err := d.objects(key, object); err != nil {
 				return err
 			}
 			continue
@@ -137,7 +154,7 @@ func (d *dvReader) trailing() error {
 	}
 }
 
-func (d *dvReader) values(fn func(*dataValue) error) error {
+func (d *dvReader) objects(key string, object func() error) error {
 	c, err := d.next()
 	if err != nil {
 		return err
@@ -146,7 +163,7 @@ func (d *dvReader) values(fn func(*dataValue) error) error {
 		return d.literal("ull")
 	}
 	if c != '[' {
-		return d.syntax("dataValues is not an array")
+		return d.syntax(key + " is not an array")
 	}
 	first := true
 	for {
@@ -166,17 +183,9 @@ func (d *dvReader) values(fn func(*dataValue) error) error {
 		}
 		first = false
 		if c != '{' {
-			return d.syntax("a data value is not an object")
+			return d.syntax("an element of " + key + " is not an object")
 		}
-		if len(d.block) == 0 {
-			d.block = make([]dataValue, valuesPerBlock)
-		}
-		v := &d.block[0]
-		d.block = d.block[1:]
-		if err := d.value(v); err != nil {
-			return err
-		}
-		if err := fn(v); err != nil {
+		if err := object(); err != nil {
 			return err
 		}
 	}

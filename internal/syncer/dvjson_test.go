@@ -222,3 +222,44 @@ func BenchmarkReadDataValueSet(b *testing.B) {
 	}
 	b.ReportMetric(float64(10000*b.N)/b.Elapsed().Seconds(), "values/s")
 }
+
+// TestReadRegistrationSet checks the registration reader against
+// encoding/json, and that a cut document is an error.
+func TestReadRegistrationSet(t *testing.T) {
+	t.Parallel()
+	doc := `{"other":{"a":[1,{"b":null}]},"completeDataSetRegistrations":[` +
+		`{"dataSet":"ds1","period":"202401","organisationUnit":"ou1","attributeOptionCombo":"aoc","date":"2024-02-01T00:00:00.000","storedBy":"a\"b","completed":true},` +
+		`{"dataSet":"ds1","period":"202402","organisationUnit":"ou2","attributeOptionCombo":"aoc","completed":false,"lastUpdated":"x","extra":[1,2]},` +
+		`{"dataSet":"ds2","period":"2024Q1","organisationUnit":"ou1","attributeOptionCombo":"aoc","completed":null,"storedBy":null}` +
+		`],"pager":{"page":1}}`
+	var want struct {
+		Registrations []*registration `json:"completeDataSetRegistrations"`
+	}
+	if err := json.Unmarshal([]byte(doc), &want); err != nil {
+		t.Fatal(err)
+	}
+	var got []*registration
+	err := readRegistrationSet(strings.NewReader(doc), func(r *registration) error {
+		got = append(got, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(got)
+	b, _ := json.Marshal(want.Registrations)
+	if string(a) != string(b) {
+		t.Errorf("got  %s\nwant %s", a, b)
+	}
+	for i := 1; i < len(doc); i++ {
+		err := readRegistrationSet(strings.NewReader(doc[:i]), func(*registration) error { return nil })
+		if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, errBadJSON) {
+			t.Fatalf("cut at %d: err = %v", i, err)
+		}
+	}
+	for _, bad := range []string{`{"completeDataSetRegistrations":[{"period":1}]}`, `{"completeDataSetRegistrations":[{"completed":"yes"}]}`} {
+		if err := readRegistrationSet(strings.NewReader(bad), func(*registration) error { return nil }); !errors.Is(err, errBadJSON) {
+			t.Errorf("%s: err = %v, want a syntax error", bad, err)
+		}
+	}
+}
