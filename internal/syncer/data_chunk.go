@@ -64,7 +64,8 @@ func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool,
 		}
 	}
 	t := &sr.cp.Tally
-	toSend, unchanged := d.changes(sr.s.ds, src, dst)
+	match := matchDest(src.live, dst)
+	toSend, unchanged := d.changes(sr.s.ds, src.live, match)
 	t.Writes.Unchanged += unchanged
 	if d.r.Opts.DryRun {
 		for _, v := range toSend {
@@ -91,11 +92,12 @@ func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool,
 		if dst, err = readDest(); err != nil {
 			return err
 		}
-		toSend, _ = d.changes(sr.s.ds, src, dst)
+		match = matchDest(src.live, dst)
+		toSend, _ = d.changes(sr.s.ds, src.live, match)
 		toSend = withoutRejected(toSend, rejected)
 	}
 	sr.collectDeletes(src.tombs, dst)
-	sr.cc.compare(src.live, dst, full, t)
+	sr.cc.compare(src.live, match, dst, full, t)
 	if err := sr.approvals(ctx, src.live); err != nil {
 		return err
 	}
@@ -123,12 +125,26 @@ func withoutRejected(vs []*dataValue, rejected map[dvKey]bool) []*dataValue {
 	return out
 }
 
+// matchDest returns, for each source value, the destination's value of
+// the same key (nil if none), so that the comparisons after a read look
+// each key up once.
+func matchDest(live []*dataValue, dst map[dvKey]*dataValue) []*dataValue {
+	match := make([]*dataValue, len(live))
+	if len(dst) == 0 {
+		return match
+	}
+	for i, v := range live {
+		match[i] = dst[v.dvKey()]
+	}
+	return match
+}
+
 // changes returns the source values the destination lacks or holds
 // differently (zeros DHIS2 does not store are left out), and how many are
-// already equal.
-func (d *dataRun) changes(ds *dsInfo, src *chunkData, dst map[dvKey]*dataValue) (send []*dataValue, unchanged int) {
-	for _, v := range src.live {
-		cur := dst[v.dvKey()]
+// already equal. match holds the destination's values (matchDest).
+func (d *dataRun) changes(ds *dsInfo, live, match []*dataValue) (send []*dataValue, unchanged int) {
+	for i, v := range live {
+		cur := match[i]
 		if cur == nil {
 			if !ds.elements[v.DE].dropsZero(v.Value) {
 				send = append(send, v)

@@ -220,7 +220,8 @@ type chunkCompare struct {
 	deleted map[dvKey]bool // source tombstones: keys deleted on the source
 }
 
-func (cc *chunkCompare) compare(src []*dataValue, dst map[dvKey]*dataValue, extras bool, t *dataTally) {
+// match holds the destination's value of each source value (matchDest).
+func (cc *chunkCompare) compare(src, match []*dataValue, dst map[dvKey]*dataValue, extras bool, t *dataTally) {
 	buckets := map[[2]string]*bucket{}
 	// Exports list a cell's values together: the last bucket is
 	// remembered to skip most map look-ups.
@@ -239,9 +240,9 @@ func (cc *chunkCompare) compare(src []*dataValue, dst map[dvKey]*dataValue, extr
 		lastKey, last = k, b
 		return b
 	}
-	for _, s := range src {
+	for i, s := range src {
 		k := s.dvKey()
-		d := dst[k]
+		d := match[i]
 		if d != nil {
 			d.seen = true
 		}

@@ -54,6 +54,8 @@ type dvReader struct {
 	spans []textSpan
 	// block is where the next values are allocated, many at a time.
 	block []dataValue
+	// last holds each identifier member's previous value (internField).
+	last [fStoredBy + 1]string
 }
 
 // textSpan is where a free-text member of the current value is in text.
@@ -317,21 +319,21 @@ func (d *dvReader) member(v *dataValue, field int) error {
 func (d *dvReader) setString(v *dataValue, field int, s []byte) {
 	switch field {
 	case fDE:
-		v.DE = d.intern(s)
+		v.DE = d.internField(field, s)
 	case fPE:
-		v.PE = d.intern(s)
+		v.PE = d.internField(field, s)
 	case fOU:
-		v.OU = d.intern(s)
+		v.OU = d.internField(field, s)
 	case fCOC:
-		v.COC = d.intern(s)
+		v.COC = d.internField(field, s)
 	case fAOC:
-		v.AOC = d.intern(s)
+		v.AOC = d.internField(field, s)
 	case fValue, fComment, fCreated, fLastUpdated:
 		start := len(d.text)
 		d.text = append(d.text, s...)
 		d.spans = append(d.spans, textSpan{field, start, len(d.text)})
 	case fStoredBy:
-		v.StoredBy = d.intern(s)
+		v.StoredBy = d.internField(field, s)
 	case fFollowUp:
 		v.FollowUp = string(s) == "true"
 	case fDeleted:
@@ -368,6 +370,18 @@ func (d *dvReader) setBool(v *dataValue, field int, b bool) {
 	case fDeleted:
 		v.Deleted = b
 	}
+}
+
+// internField interns an identifier member, first comparing it with the
+// member's previous value: exports list values grouped by org unit and
+// period, so most identifiers repeat the previous value's.
+func (d *dvReader) internField(field int, s []byte) string {
+	if last := d.last[field]; string(s) == last {
+		return last
+	}
+	x := d.intern(s)
+	d.last[field] = x
+	return x
 }
 
 // intern shares the strings of identifiers, which repeat a lot.
