@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -488,7 +489,11 @@ func (d *dvReader) syntax(msg string) error {
 // is valid until the next read.
 func (d *dvReader) stringBody() ([]byte, error) {
 	// Fast path: the whole string is in the buffer without escapes.
-	for i := d.pos; i < d.end; i++ {
+	i := d.pos
+	for i+8 <= d.end && !hasStringSpecial(binary.LittleEndian.Uint64(d.buf[i:])) {
+		i += 8 // eight plain bytes at a time
+	}
+	for ; i < d.end; i++ {
 		c := d.buf[i]
 		if c == '"' {
 			s := d.buf[d.pos:i]
@@ -518,6 +523,15 @@ func (d *dvReader) stringBody() ([]byte, error) {
 			d.str = append(d.str, c)
 		}
 	}
+}
+
+// hasStringSpecial reports whether one of the eight bytes of w may be a
+// quote, a backslash or a control character (it may also report bytes
+// after such a byte: the caller then looks byte by byte).
+func hasStringSpecial(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
+	return (w-0x20*ones)&^w&highs|zero(w^'"'*ones)|zero(w^'\\'*ones) != 0
 }
 
 func (d *dvReader) escape() error {

@@ -263,3 +263,30 @@ func TestReadRegistrationSet(t *testing.T) {
 		}
 	}
 }
+
+// TestReadStringSpecialsAtEveryOffset puts an escape, a quote or a
+// control character at each offset of a long string (the reader skips
+// plain bytes eight at a time).
+func TestReadStringSpecialsAtEveryOffset(t *testing.T) {
+	t.Parallel()
+	for _, special := range []string{`\"`, `\\`, `\n`, `\u00e9`, "\x01"} {
+		for off := 0; off < 20; off++ {
+			raw := strings.Repeat("a", off) + special + strings.Repeat("é", 5)
+			doc := `{"dataValues":[{"dataElement":"d","value":"` + raw + `"}]}`
+			var want struct {
+				Values []struct{ Value string } `json:"dataValues"`
+			}
+			wantErr := json.Unmarshal([]byte(doc), &want) != nil
+			got, err := readAll(t, doc)
+			if wantErr {
+				if !errors.Is(err, errBadJSON) {
+					t.Errorf("%q: err = %v, want a syntax error", raw, err)
+				}
+				continue
+			}
+			if err != nil || len(got) != 1 || got[0].Value != want.Values[0].Value {
+				t.Errorf("%q: got %+v, %v; want %q", raw, got, err, want.Values[0].Value)
+			}
+		}
+	}
+}
