@@ -5,11 +5,13 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // stdValue is the encoding/json reference decoding of a data value.
@@ -287,6 +289,27 @@ func TestReadStringSpecialsAtEveryOffset(t *testing.T) {
 			if err != nil || len(got) != 1 || got[0].Value != want.Values[0].Value {
 				t.Errorf("%q: got %+v, %v; want %q", raw, got, err, want.Values[0].Value)
 			}
+		}
+	}
+}
+
+// TestFastTimeMillisMatchesTimeDate checks the hand-computed UTC path
+// against time.Date, out-of-range days and times included.
+func TestFastTimeMillisMatchesTimeDate(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"2024-01-09T09:23:53.000", "2024-02-29T23:59:59.999Z", "2023-02-29T00:00:00.000+0000",
+		"2024-12-31T24:00:00.000", "2000-03-01T00:00:00.001+00:00", "1900-01-01T00:00:00.000", "0001-01-01T00:00:00.000",
+		"2099-12-31T23:59:59.999", "2024-01-00T00:00:00.000", "2024-04-31T99:99:99.999", "2024-13-01T00:00:00.000", "1969-12-31T23:59:59.999"} {
+		got, ok := fastTimeMillis(s, time.UTC)
+		if !ok {
+			t.Errorf("%s: not parsed", s)
+			continue
+		}
+		var f [7]int
+		fmt.Sscanf(s[:23], "%4d-%2d-%2dT%2d:%2d:%2d.%3d", &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6])
+		want := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], f[6]*1e6, time.UTC).UnixMilli()
+		if got != want {
+			t.Errorf("%s: %d, want %d", s, got, want)
 		}
 	}
 }
