@@ -50,7 +50,7 @@ func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool,
 	}
 	sr.cc.deleted = src.tombs
 	full := !d.incremental
-	readDest := func() (map[dvKey]*dataValue, error) {
+	readDest := func() (*destValues, error) {
 		if full {
 			return d.readDest(ctx, d.destQuery(sr.s.ds, n, children), len(src.live))
 		}
@@ -69,7 +69,7 @@ func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool,
 	t.Writes.Unchanged += unchanged
 	if d.r.Opts.DryRun {
 		for _, v := range toSend {
-			if dst[v.dvKey()] == nil {
+			if dst.get(v.dvKey()) == nil {
 				t.Writes.Created++
 			} else {
 				t.Writes.Updated++
@@ -127,16 +127,26 @@ func withoutRejected(vs []*dataValue, rejected map[dvKey]bool) []*dataValue {
 
 // matchDest returns, for each source value, the destination's value of
 // the same key (nil if none), so that the comparisons after a read look
-// each key up once.
-func matchDest(live []*dataValue, dst map[dvKey]*dataValue) []*dataValue {
+// each key up once. Values at the same position with the same key match
+// without a look-up (both sides export in the same order when they hold
+// the same values).
+func matchDest(live []*dataValue, dst *destValues) []*dataValue {
 	match := make([]*dataValue, len(live))
-	if len(dst) == 0 {
+	if len(dst.list) == 0 {
 		return match
 	}
 	for i, v := range live {
-		match[i] = dst[v.dvKey()]
+		if dst.byKey == nil && i < len(dst.list) && sameKey(dst.list[i], v) {
+			match[i] = dst.list[i]
+			continue
+		}
+		match[i] = dst.get(v.dvKey())
 	}
 	return match
+}
+
+func sameKey(a, b *dataValue) bool {
+	return a.DE == b.DE && a.PE == b.PE && a.OU == b.OU && a.COC == b.COC && a.AOC == b.AOC
 }
 
 // changes returns the source values the destination lacks or holds
@@ -181,9 +191,9 @@ func describeValue(v *dataValue) string {
 // collectDeletes notes the values deleted on the source that the
 // destination still holds; they are deleted at the end of the stage, if
 // the guard allows.
-func (sr *streamRun) collectDeletes(tombs map[dvKey]bool, dst map[dvKey]*dataValue) {
+func (sr *streamRun) collectDeletes(tombs map[dvKey]bool, dst *destValues) {
 	for k := range tombs {
-		if dst[k] == nil {
+		if dst.get(k) == nil {
 			continue
 		}
 		if len(sr.cp.Deletes) >= maxPendingDeletes {

@@ -248,7 +248,7 @@ type chunkCompare struct {
 }
 
 // match holds the destination's value of each source value (matchDest).
-func (cc *chunkCompare) compare(src, match []*dataValue, dst map[dvKey]*dataValue, extras bool, t *dataTally) {
+func (cc *chunkCompare) compare(src, match []*dataValue, dst *destValues, extras bool, t *dataTally) {
 	buckets := map[[2]string]*bucket{}
 	// Exports list a cell's values together: the last bucket is
 	// remembered to skip most map look-ups.
@@ -298,7 +298,8 @@ func (cc *chunkCompare) compare(src, match []*dataValue, dst map[dvKey]*dataValu
 		t.Values.Match++
 	}
 	if extras {
-		for k, d := range dst {
+		for _, d := range dst.values() {
+			k := d.dvKey()
 			if d.seen || cc.deleted[k] {
 				// Values deleted on the source are pending deletions,
 				// counted when the deletions are applied or skipped.

@@ -110,7 +110,8 @@ func (d *dataRun) checkDeleted(ctx context.Context, dsID string, batch []*dataVa
 			if err != nil {
 				return err
 			}
-			for k := range dst {
+			for _, v := range dst.values() {
+				k := v.dvKey()
 				if _, ok := keys[k]; ok {
 					left++
 					d.mu.Lock()
