@@ -104,7 +104,8 @@ func startEmu(bin, version, seed string) (*emu, error) {
 // result is one timed child run.
 type result struct {
 	wall   time.Duration
-	maxRSS int64 // KB
+	cpu    time.Duration // user + system time of the sync process
+	maxRSS int64         // KB
 	report map[string]any
 }
 
@@ -125,6 +126,7 @@ func sync(bin, src, dst, scope, dir string) (result, error) {
 	r := result{wall: time.Since(start)}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.maxRSS = ru.Maxrss
+		r.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	if err != nil {
 		return r, fmt.Errorf("sync --scope %s: %w\n%s", scope, err, tail(errOut.String(), 2000))
@@ -173,6 +175,28 @@ func rawcopy(script, src, dst string) (time.Duration, error) {
 	return time.Duration(s * float64(time.Second)), nil
 }
 
+// cpuTime returns the user + system time a running process used so far
+// (from /proc, Linux only; 0 elsewhere).
+func cpuTime(pid int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name (in parentheses): state is 3rd,
+	// utime the 14th and stime the 15th of the whole line.
+	s := string(raw)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / clockTicks
+}
+
+// clockTicks is USER_HZ, the unit of /proc/PID/stat times (100 on Linux).
+const clockTicks = 100
+
 func median(ds []time.Duration) time.Duration {
 	s := append([]time.Duration(nil), ds...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
@@ -220,14 +244,19 @@ func run(seed, version string, reps int, bin, raw string, tracker bool) error {
 					return err
 				}
 			}
+			emuCPU := func(d *emu) time.Duration { return cpuTime(src.cmd.Process.Pid) + cpuTime(d.cmd.Process.Pid) }
+			c0 := emuCPU(a)
 			rt, err := rawcopy(raw, src.url, a.url)
 			if err != nil {
 				return err
 			}
+			rawEmuCPU := emuCPU(a) - c0
+			c0 = emuCPU(b)
 			dr, err := sync(bin, src.url, b.url, "data", dir)
 			if err != nil {
 				return err
 			}
+			dataEmuCPU := emuCPU(b) - c0
 			if st := dr.report["status"]; st != "SUCCESS" {
 				return fmt.Errorf("data sync status %v", st)
 			}
@@ -239,6 +268,8 @@ func run(seed, version string, reps int, bin, raw string, tracker bool) error {
 			raws, datas = append(raws, rt), append(datas, dr.wall)
 			dataRSS = max(dataRSS, dr.maxRSS)
 			fmt.Printf("rep %d: raw copy %.2fs, d2sync data %.2fs (%d values, peak RSS %d MB)\n", rep, rt.Seconds(), dr.wall.Seconds(), n, dr.maxRSS/1024)
+			fmt.Printf("rep %d: CPU time: raw copy emulators %.2fs; d2sync data: sync process %.2fs + emulators %.2fs = %.2fs\n",
+				rep, rawEmuCPU.Seconds(), dr.cpu.Seconds(), dataEmuCPU.Seconds(), (dr.cpu + dataEmuCPU).Seconds())
 			if !tracker {
 				return nil
 			}

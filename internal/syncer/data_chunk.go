@@ -19,7 +19,7 @@ const maxSendRounds = 3
 type chunkData struct {
 	live  []*dataValue       // values to hold, mapped to destination UIDs
 	tombs map[dvKey]bool     // values deleted on the source
-	keys  map[dvKey]struct{} // every key read (live or deleted)
+	keys  map[dvKey]struct{} // every key read (live or deleted); incremental passes only
 }
 
 func (sr *streamRun) process(ctx context.Context, n *ouNode, children bool) error {
@@ -50,9 +50,9 @@ func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool,
 	}
 	sr.cc.deleted = src.tombs
 	full := !d.incremental
-	readDest := func() (map[dvKey]*dataValue, error) {
+	readDest := func() (*destValues, error) {
 		if full {
-			return d.readDest(ctx, d.destQuery(sr.s.ds, n, children))
+			return d.readDest(ctx, d.destQuery(sr.s.ds, n, children), len(src.live))
 		}
 		return d.readDestKeys(ctx, sr.s.ds, n, children, src.keys)
 	}
@@ -64,11 +64,12 @@ func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool,
 		}
 	}
 	t := &sr.cp.Tally
-	toSend, unchanged := d.changes(sr.s.ds, src, dst)
+	match := matchDest(src.live, dst)
+	toSend, unchanged := d.changes(sr.s.ds, src.live, match)
 	t.Writes.Unchanged += unchanged
 	if d.r.Opts.DryRun {
 		for _, v := range toSend {
-			if dst[v.dvKey()] == nil {
+			if dst.get(v.dvKey()) == nil {
 				t.Writes.Created++
 			} else {
 				t.Writes.Updated++
@@ -91,11 +92,12 @@ func (sr *streamRun) processLimit(ctx context.Context, n *ouNode, children bool,
 		if dst, err = readDest(); err != nil {
 			return err
 		}
-		toSend, _ = d.changes(sr.s.ds, src, dst)
+		match = matchDest(src.live, dst)
+		toSend, _ = d.changes(sr.s.ds, src.live, match)
 		toSend = withoutRejected(toSend, rejected)
 	}
 	sr.collectDeletes(src.tombs, dst)
-	sr.cc.compare(src.live, dst, full, t)
+	sr.cc.compare(src.live, match, dst, full, t)
 	if err := sr.approvals(ctx, src.live); err != nil {
 		return err
 	}
@@ -123,12 +125,36 @@ func withoutRejected(vs []*dataValue, rejected map[dvKey]bool) []*dataValue {
 	return out
 }
 
+// matchDest returns, for each source value, the destination's value of
+// the same key (nil if none), so that the comparisons after a read look
+// each key up once. Values at the same position with the same key match
+// without a look-up (both sides export in the same order when they hold
+// the same values).
+func matchDest(live []*dataValue, dst *destValues) []*dataValue {
+	match := make([]*dataValue, len(live))
+	if len(dst.list) == 0 {
+		return match
+	}
+	for i, v := range live {
+		if dst.byKey == nil && i < len(dst.list) && sameKey(dst.list[i], v) {
+			match[i] = dst.list[i]
+			continue
+		}
+		match[i] = dst.get(v.dvKey())
+	}
+	return match
+}
+
+func sameKey(a, b *dataValue) bool {
+	return a.DE == b.DE && a.PE == b.PE && a.OU == b.OU && a.COC == b.COC && a.AOC == b.AOC
+}
+
 // changes returns the source values the destination lacks or holds
 // differently (zeros DHIS2 does not store are left out), and how many are
-// already equal.
-func (d *dataRun) changes(ds *dsInfo, src *chunkData, dst map[dvKey]*dataValue) (send []*dataValue, unchanged int) {
-	for _, v := range src.live {
-		cur := dst[v.dvKey()]
+// already equal. match holds the destination's values (matchDest).
+func (d *dataRun) changes(ds *dsInfo, live, match []*dataValue) (send []*dataValue, unchanged int) {
+	for i, v := range live {
+		cur := match[i]
 		if cur == nil {
 			if !ds.elements[v.DE].dropsZero(v.Value) {
 				send = append(send, v)
@@ -165,9 +191,9 @@ func describeValue(v *dataValue) string {
 // collectDeletes notes the values deleted on the source that the
 // destination still holds; they are deleted at the end of the stage, if
 // the guard allows.
-func (sr *streamRun) collectDeletes(tombs map[dvKey]bool, dst map[dvKey]*dataValue) {
+func (sr *streamRun) collectDeletes(tombs map[dvKey]bool, dst *destValues) {
 	for k := range tombs {
-		if dst[k] == nil {
+		if dst.get(k) == nil {
 			continue
 		}
 		if len(sr.cp.Deletes) >= maxPendingDeletes {

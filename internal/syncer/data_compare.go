@@ -124,19 +124,9 @@ func fastTimeMillis(s string, loc *time.Location) (int64, bool) {
 	if len(s) < 23 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' {
 		return 0, false
 	}
-	num := func(i, n int) (int, bool) {
-		v := 0
-		for _, c := range []byte(s[i : i+n]) {
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			v = v*10 + int(c-'0')
-		}
-		return v, true
-	}
 	var f [7]int
 	for i, p := range [7][2]int{{0, 4}, {5, 2}, {8, 2}, {11, 2}, {14, 2}, {17, 2}, {20, 3}} {
-		v, ok := num(p[0], p[1])
+		v, ok := digits(s[p[0] : p[0]+p[1]])
 		if !ok {
 			return 0, false
 		}
@@ -150,7 +140,44 @@ func fastTimeMillis(s string, loc *time.Location) (int64, bool) {
 	default:
 		return 0, false
 	}
+	if zone == time.UTC && f[1] >= 1 && f[1] <= 12 {
+		// What time.Date computes, without its zone look-up: days and
+		// times out of range carry over the same way.
+		days := daysFromCivil(f[0], f[1], 1) + int64(f[2]-1)
+		return ((days*24+int64(f[3]))*60+int64(f[4]))*60_000 + int64(f[5])*1000 + int64(f[6]), true
+	}
 	return time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], f[6]*1e6, zone).UnixMilli(), true
+}
+
+// digits parses a string of ASCII digits.
+func digits(s string) (int, bool) {
+	v := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}
+
+// daysFromCivil returns the number of days from 1970-01-01 to a day of
+// the proleptic Gregorian calendar (month 1–12), after Howard Hinnant's
+// days_from_civil.
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
 }
 
 // verifyCounts are the numbers of one line of the verification table.
@@ -220,20 +247,29 @@ type chunkCompare struct {
 	deleted map[dvKey]bool // source tombstones: keys deleted on the source
 }
 
-func (cc *chunkCompare) compare(src []*dataValue, dst map[dvKey]*dataValue, extras bool, t *dataTally) {
+// match holds the destination's value of each source value (matchDest).
+func (cc *chunkCompare) compare(src, match []*dataValue, dst *destValues, extras bool, t *dataTally) {
 	buckets := map[[2]string]*bucket{}
+	// Exports list a cell's values together: the last bucket is
+	// remembered to skip most map look-ups.
+	var lastKey [2]string
+	var last *bucket
 	bk := func(v *dataValue) *bucket {
 		k := [2]string{v.PE, v.OU}
+		if last != nil && k == lastKey {
+			return last
+		}
 		b := buckets[k]
 		if b == nil {
 			b = &bucket{}
 			buckets[k] = b
 		}
+		lastKey, last = k, b
 		return b
 	}
-	for _, s := range src {
+	for i, s := range src {
 		k := s.dvKey()
-		d := dst[k]
+		d := match[i]
 		if d != nil {
 			d.seen = true
 		}
@@ -262,7 +298,8 @@ func (cc *chunkCompare) compare(src []*dataValue, dst map[dvKey]*dataValue, extr
 		t.Values.Match++
 	}
 	if extras {
-		for k, d := range dst {
+		for _, d := range dst.values() {
+			k := d.dvKey()
 			if d.seen || cc.deleted[k] {
 				// Values deleted on the source are pending deletions,
 				// counted when the deletions are applied or skipped.

@@ -106,11 +106,12 @@ func (d *dataRun) checkDeleted(ctx context.Context, dsID string, batch []*dataVa
 	left := 0
 	for _, ouBatch := range batches(sortedKeys(ous), 100) {
 		for _, peBatch := range batches(sortedKeys(pes), 50) {
-			dst, err := d.readDest(ctx, url.Values{"dataSet": {ds.ID}, "orgUnit": ouBatch, "period": peBatch})
+			dst, err := d.readDest(ctx, url.Values{"dataSet": {ds.ID}, "orgUnit": ouBatch, "period": peBatch}, 0)
 			if err != nil {
 				return err
 			}
-			for k := range dst {
+			for _, v := range dst.values() {
+				k := v.dvKey()
 				if _, ok := keys[k]; ok {
 					left++
 					d.mu.Lock()

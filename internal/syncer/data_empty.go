@@ -79,4 +79,4 @@ func (sr *streamRun) streamEmpty(ctx context.Context) bool {
 }
 
 // noValues is the destination's copy of a chunk known to be empty.
-func noValues() map[dvKey]*dataValue { return map[dvKey]*dataValue{} }
+func noValues() *destValues { return &destValues{} }

@@ -25,17 +25,21 @@ const readRetries = 4
 func (d *dataRun) readSource(ctx context.Context, ds *dsInfo, q url.Values, limit int) (*chunkData, error) {
 	var out *chunkData
 	err := d.retryRead(ctx, "source", func() error {
-		out = &chunkData{tombs: map[dvKey]bool{}, keys: map[dvKey]struct{}{}}
+		out = &chunkData{tombs: map[dvKey]bool{}}
+		if d.incremental {
+			out.keys = map[dvKey]struct{}{}
+		}
 		return d.stream(ctx, d.src, q, func(v *dataValue) error {
 			d.mapValue(v)
 			d.fixTimes(v)
 			if m, ok := d.ids[v.Value]; ok && ds.elements[v.DE].isFile() {
 				v.Value = m // a file resource uploaded under another UID
 			}
-			k := v.dvKey()
-			out.keys[k] = struct{}{}
+			if out.keys != nil {
+				out.keys[v.dvKey()] = struct{}{}
+			}
 			if v.Deleted {
-				out.tombs[k] = true
+				out.tombs[v.dvKey()] = true
 				return nil
 			}
 			out.live = append(out.live, v)
@@ -48,19 +52,55 @@ func (d *dataRun) readSource(ctx context.Context, ds *dsInfo, q url.Values, limi
 	return out, err
 }
 
-// readDest reads a chunk from the destination, by key.
-func (d *dataRun) readDest(ctx context.Context, q url.Values) (map[dvKey]*dataValue, error) {
-	var out map[dvKey]*dataValue
+// readDest reads a chunk from the destination. sizeHint is the number of
+// values expected (the source's), to size the list once.
+func (d *dataRun) readDest(ctx context.Context, q url.Values, sizeHint int) (*destValues, error) {
+	var out *destValues
 	err := d.retryRead(ctx, "destination", func() error {
-		out = map[dvKey]*dataValue{}
+		out = &destValues{list: make([]*dataValue, 0, sizeHint)}
 		return d.stream(ctx, d.dst, q, func(v *dataValue) error {
 			if !v.Deleted {
-				out[v.dvKey()] = v
+				out.list = append(out.list, v)
 			}
 			return nil
 		})
 	})
 	return out, err
+}
+
+// destValues is the destination's copy of a chunk: its live values in
+// export order, indexed by key when first needed. Keys are unique in an
+// export (DHIS2's unique constraint), so a chunk whose values come in the
+// order of the source's is matched by position, without the index.
+type destValues struct {
+	list  []*dataValue
+	byKey map[dvKey]*dataValue
+}
+
+// get returns the value of a key, or nil.
+func (dv *destValues) get(k dvKey) *dataValue {
+	if len(dv.list) == 0 {
+		return nil
+	}
+	if dv.byKey == nil {
+		dv.byKey = make(map[dvKey]*dataValue, len(dv.list))
+		for _, v := range dv.list {
+			dv.byKey[v.dvKey()] = v
+		}
+	}
+	return dv.byKey[k]
+}
+
+// values returns every value once per key (the index's when built).
+func (dv *destValues) values() []*dataValue {
+	if dv.byKey == nil || len(dv.byKey) == len(dv.list) {
+		return dv.list
+	}
+	out := make([]*dataValue, 0, len(dv.byKey))
+	for _, v := range dv.byKey {
+		out = append(out, v)
+	}
+	return out
 }
 
 // errProbeHit stops an emptiness probe at the first value it reads.
@@ -92,7 +132,7 @@ func (d *dataRun) destHolds(ctx context.Context, q url.Values) (bool, error) {
 // readDestKeys reads the destination's values of the org units and
 // periods of keys (incremental chunks), or the whole chunk when they are
 // too many to name in a URL.
-func (d *dataRun) readDestKeys(ctx context.Context, ds *dsInfo, n *ouNode, children bool, keys map[dvKey]struct{}) (map[dvKey]*dataValue, error) {
+func (d *dataRun) readDestKeys(ctx context.Context, ds *dsInfo, n *ouNode, children bool, keys map[dvKey]struct{}) (*destValues, error) {
 	ous, pes := map[string]bool{}, map[string]bool{}
 	for k := range keys {
 		if !d.toCreate[k.OU] { // an org unit a dry run's metadata stage plans to create holds nothing
@@ -103,10 +143,10 @@ func (d *dataRun) readDestKeys(ctx context.Context, ds *dsInfo, n *ouNode, child
 		return noValues(), nil
 	}
 	if len(ous) > 100 || len(pes) > 50 {
-		return d.readDest(ctx, d.destQuery(ds, n, children))
+		return d.readDest(ctx, d.destQuery(ds, n, children), len(keys))
 	}
 	q := url.Values{"dataSet": {d.mapID(ds.ID)}, "orgUnit": sortedKeys(ous), "period": sortedKeys(pes)}
-	return d.readDest(ctx, q)
+	return d.readDest(ctx, q, len(keys))
 }
 
 func sortedKeys(m map[string]bool) []string {

@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/url"
 
 	"github.com/d2sync/d2sync/internal/dhis2"
@@ -60,14 +61,14 @@ func (sr *streamRun) registrationsUnder(ctx context.Context, n *ouNode) error {
 	d.periodQuery(q)
 	src, err := d.readRegistrations(ctx, d.src, q, true)
 	if err != nil {
-		return fmt.Errorf("source: %w", err)
+		return err
 	}
 	dq := url.Values{"dataSet": {d.mapID(ds.ID)}, "orgUnit": {d.mapID(n.ID)}, "children": {"true"}}
 	d.periodQuery(dq)
 	dst := map[regKey]*registration{}
 	if !d.absent[ds.ID] && !d.destLacks(n.ID) { // a data set or org unit a dry run's metadata stage plans to create has none
 		if dst, err = d.readRegistrationMap(ctx, d.dst, dq); err != nil {
-			return fmt.Errorf("destination: %w", err)
+			return err
 		}
 	}
 	t := &sr.cp.Tally
@@ -87,7 +88,7 @@ func (sr *streamRun) registrationsUnder(ctx context.Context, n *ouNode) error {
 			return err
 		}
 		if dst, err = d.readRegistrationMap(ctx, d.dst, dq); err != nil {
-			return fmt.Errorf("destination: %w", err)
+			return err
 		}
 	}
 	compareRegistrations(src, dst, &t.Regs)
@@ -130,20 +131,145 @@ func compareRegistrations(src []*registration, dst map[regKey]*registration, v *
 }
 
 // readRegistrations reads registrations, mapped to destination UIDs when
-// they come from the source.
+// they come from the source. Errors are prefixed with the side.
 func (d *dataRun) readRegistrations(ctx context.Context, c *dhis2.Client, q url.Values, source bool) ([]*registration, error) {
-	var body struct {
-		Registrations []*registration `json:"completeDataSetRegistrations"`
-	}
-	if err := c.GetJSON(ctx, "completeDataSetRegistrations", q, &body); err != nil {
-		return nil, err
-	}
+	side := "destination"
 	if source {
-		for _, r := range body.Registrations {
-			r.DataSet, r.OrgUnit, r.AttributeOptionCombo = d.mapID(r.DataSet), d.mapID(r.OrgUnit), d.mapID(r.AttributeOptionCombo)
+		side = "source"
+	}
+	var out []*registration
+	err := d.retryRead(ctx, side, func() error {
+		out = nil
+		rc, err := c.Stream(ctx, "completeDataSetRegistrations", q)
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		return readRegistrationSet(rc, func(r *registration) error {
+			if source {
+				r.DataSet, r.OrgUnit, r.AttributeOptionCombo = d.mapID(r.DataSet), d.mapID(r.OrgUnit), d.mapID(r.AttributeOptionCombo)
+			}
+			out = append(out, r)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// readRegistrationSet reads a {"completeDataSetRegistrations":[…]}
+// document with the data value reader and calls fn for each registration.
+// Like encoding/json, a null member is no value (completed: null is
+// unset), and unknown members are skipped.
+func readRegistrationSet(r io.Reader, fn func(*registration) error) error {
+	d := newDVReader(r)
+	return d.arrayDocument("completeDataSetRegistrations", func() error {
+		reg := &registration{}
+		if err := d.registration(reg); err != nil {
+			return err
+		}
+		return fn(reg)
+	})
+}
+
+// registration reads the members of one registration (after its '{').
+func (d *dvReader) registration(r *registration) error {
+	first := true
+	for {
+		c, err := d.next()
+		if err != nil {
+			return err
+		}
+		if c == '}' {
+			return nil
+		}
+		if !first {
+			if c != ',' {
+				return d.syntax("expected , or } in a registration")
+			}
+			if c, err = d.next(); err != nil {
+				return err
+			}
+		}
+		first = false
+		if c != '"' {
+			return d.syntax("expected a key in a registration")
+		}
+		k, err := d.stringBody()
+		if err != nil {
+			return err
+		}
+		var field *string
+		switch string(k) {
+		case "dataSet":
+			field = &r.DataSet
+		case "period":
+			field = &r.Period
+		case "organisationUnit":
+			field = &r.OrgUnit
+		case "attributeOptionCombo":
+			field = &r.AttributeOptionCombo
+		case "date":
+			field = &r.Date
+		case "storedBy":
+			field = &r.StoredBy
+		case "completed":
+			if err := d.expect(':'); err != nil {
+				return err
+			}
+			if err := d.regCompleted(r); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := d.expect(':'); err != nil {
+			return err
+		}
+		if field == nil {
+			if err := d.skip(); err != nil {
+				return err
+			}
+			continue
+		}
+		if c, err = d.next(); err != nil {
+			return err
+		}
+		switch c {
+		case '"':
+			s, err := d.stringBody()
+			if err != nil {
+				return err
+			}
+			*field = d.intern(s)
+		case 'n':
+			if err := d.literal("ull"); err != nil {
+				return err
+			}
+		default:
+			return d.syntax(fmt.Sprintf("registration member %s is not a string", k))
 		}
 	}
-	return body.Registrations, nil
+}
+
+// regCompleted reads the completed member: true, false or null.
+func (d *dvReader) regCompleted(r *registration) error {
+	c, err := d.next()
+	if err != nil {
+		return err
+	}
+	switch c {
+	case 't':
+		b := true
+		r.Completed = &b
+		return d.literal("rue")
+	case 'f':
+		b := false
+		r.Completed = &b
+		return d.literal("alse")
+	case 'n':
+		r.Completed = nil
+		return d.literal("ull")
+	}
+	return d.syntax("registration member completed is not a boolean")
 }
 
 func (d *dataRun) readRegistrationMap(ctx context.Context, c *dhis2.Client, q url.Values) (map[regKey]*registration, error) {

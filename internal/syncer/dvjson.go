@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -47,7 +48,22 @@ type dvReader struct {
 	read int64
 	str  []byte // scratch for strings with escapes
 	uids map[string]string
+	// text holds the current value's free-text members (value, comment,
+	// times) and spans where each is, so that they become one string
+	// (one allocation) when the object ends.
+	text  []byte
+	spans []textSpan
+	// block is where the next values are allocated, many at a time.
+	block []dataValue
+	// last holds each identifier member's previous value (internField).
+	last [fStoredBy + 1]string
 }
+
+// textSpan is where a free-text member of the current value is in text.
+type textSpan struct{ field, start, end int }
+
+// valuesPerBlock is how many values the reader allocates at once.
+const valuesPerBlock = 256
 
 func newDVReader(r io.Reader) *dvReader {
 	return &dvReader{r: r, buf: make([]byte, 64<<10), uids: map[string]string{}}
@@ -61,6 +77,23 @@ func readDataValueSet(r io.Reader, fn func(*dataValue) error) error {
 }
 
 func (d *dvReader) document(fn func(*dataValue) error) error {
+	return d.arrayDocument("dataValues", func() error {
+		if len(d.block) == 0 {
+			d.block = make([]dataValue, valuesPerBlock)
+		}
+		v := &d.block[0]
+		d.block = d.block[1:]
+		if err := d.value(v); err != nil {
+			return err
+		}
+		return fn(v)
+	})
+}
+
+// arrayDocument reads a document whose member key is an array of objects
+// (or null), calling object after the '{' of each; other members are
+// skipped.
+func (d *dvReader) arrayDocument(key string, object func() error) error {
 	if err := d.expect('{'); err != nil {
 		return err
 	}
@@ -92,8 +125,8 @@ func (d *dvReader) document(fn func(*dataValue) error) error {
 		if err := d.expect(':'); err != nil {
 			return err
 		}
-		if string(k) == "dataValues" {
-			if err := d.values(fn); err != nil {
+		if string(k) == key {
+			if err := d.objects(key, object); err != nil {
 				return err
 			}
 			continue
@@ -124,7 +157,7 @@ func (d *dvReader) trailing() error {
 	}
 }
 
-func (d *dvReader) values(fn func(*dataValue) error) error {
+func (d *dvReader) objects(key string, object func() error) error {
 	c, err := d.next()
 	if err != nil {
 		return err
@@ -133,7 +166,7 @@ func (d *dvReader) values(fn func(*dataValue) error) error {
 		return d.literal("ull")
 	}
 	if c != '[' {
-		return d.syntax("dataValues is not an array")
+		return d.syntax(key + " is not an array")
 	}
 	first := true
 	for {
@@ -153,13 +186,9 @@ func (d *dvReader) values(fn func(*dataValue) error) error {
 		}
 		first = false
 		if c != '{' {
-			return d.syntax("a data value is not an object")
+			return d.syntax("an element of " + key + " is not an object")
 		}
-		var v dataValue
-		if err := d.value(&v); err != nil {
-			return err
-		}
-		if err := fn(&v); err != nil {
+		if err := object(); err != nil {
 			return err
 		}
 	}
@@ -167,6 +196,7 @@ func (d *dvReader) values(fn func(*dataValue) error) error {
 
 // value reads the members of one data value object (after its '{').
 func (d *dvReader) value(v *dataValue) error {
+	d.text, d.spans = d.text[:0], d.spans[:0]
 	first := true
 	for {
 		c, err := d.next()
@@ -174,6 +204,7 @@ func (d *dvReader) value(v *dataValue) error {
 			return err
 		}
 		if c == '}' {
+			d.setText(v)
 			return nil
 		}
 		if !first {
@@ -289,29 +320,47 @@ func (d *dvReader) member(v *dataValue, field int) error {
 func (d *dvReader) setString(v *dataValue, field int, s []byte) {
 	switch field {
 	case fDE:
-		v.DE = d.intern(s)
+		v.DE = d.internField(field, s)
 	case fPE:
-		v.PE = d.intern(s)
+		v.PE = d.internField(field, s)
 	case fOU:
-		v.OU = d.intern(s)
+		v.OU = d.internField(field, s)
 	case fCOC:
-		v.COC = d.intern(s)
+		v.COC = d.internField(field, s)
 	case fAOC:
-		v.AOC = d.intern(s)
-	case fValue:
-		v.Value = string(s)
-	case fComment:
-		v.Comment = string(s)
+		v.AOC = d.internField(field, s)
+	case fValue, fComment, fCreated, fLastUpdated:
+		start := len(d.text)
+		d.text = append(d.text, s...)
+		d.spans = append(d.spans, textSpan{field, start, len(d.text)})
 	case fStoredBy:
-		v.StoredBy = d.intern(s)
-	case fCreated:
-		v.Created = string(s)
-	case fLastUpdated:
-		v.LastUpdated = string(s)
+		v.StoredBy = d.internField(field, s)
 	case fFollowUp:
 		v.FollowUp = string(s) == "true"
 	case fDeleted:
 		v.Deleted = string(s) == "true"
+	}
+}
+
+// setText sets the free-text members of v from one string, in the order
+// they were read (a repeated member keeps its last value).
+func (d *dvReader) setText(v *dataValue) {
+	if len(d.spans) == 0 {
+		return
+	}
+	all := string(d.text)
+	for _, sp := range d.spans {
+		t := all[sp.start:sp.end]
+		switch sp.field {
+		case fValue:
+			v.Value = t
+		case fComment:
+			v.Comment = t
+		case fCreated:
+			v.Created = t
+		case fLastUpdated:
+			v.LastUpdated = t
+		}
 	}
 }
 
@@ -322,6 +371,18 @@ func (d *dvReader) setBool(v *dataValue, field int, b bool) {
 	case fDeleted:
 		v.Deleted = b
 	}
+}
+
+// internField interns an identifier member, first comparing it with the
+// member's previous value: exports list values grouped by org unit and
+// period, so most identifiers repeat the previous value's.
+func (d *dvReader) internField(field int, s []byte) string {
+	if last := d.last[field]; string(s) == last {
+		return last
+	}
+	x := d.intern(s)
+	d.last[field] = x
+	return x
 }
 
 // intern shares the strings of identifiers, which repeat a lot.
@@ -428,7 +489,11 @@ func (d *dvReader) syntax(msg string) error {
 // is valid until the next read.
 func (d *dvReader) stringBody() ([]byte, error) {
 	// Fast path: the whole string is in the buffer without escapes.
-	for i := d.pos; i < d.end; i++ {
+	i := d.pos
+	for i+8 <= d.end && !hasStringSpecial(binary.LittleEndian.Uint64(d.buf[i:])) {
+		i += 8 // eight plain bytes at a time
+	}
+	for ; i < d.end; i++ {
 		c := d.buf[i]
 		if c == '"' {
 			s := d.buf[d.pos:i]
@@ -458,6 +523,15 @@ func (d *dvReader) stringBody() ([]byte, error) {
 			d.str = append(d.str, c)
 		}
 	}
+}
+
+// hasStringSpecial reports whether one of the eight bytes of w may be a
+// quote, a backslash or a control character (it may also report bytes
+// after such a byte: the caller then looks byte by byte).
+func hasStringSpecial(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
+	return (w-0x20*ones)&^w&highs|zero(w^'"'*ones)|zero(w^'\\'*ones) != 0
 }
 
 func (d *dvReader) escape() error {

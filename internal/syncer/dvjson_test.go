@@ -5,11 +5,13 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // stdValue is the encoding/json reference decoding of a data value.
@@ -221,4 +223,93 @@ func BenchmarkReadDataValueSet(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(10000*b.N)/b.Elapsed().Seconds(), "values/s")
+}
+
+// TestReadRegistrationSet checks the registration reader against
+// encoding/json, and that a cut document is an error.
+func TestReadRegistrationSet(t *testing.T) {
+	t.Parallel()
+	doc := `{"other":{"a":[1,{"b":null}]},"completeDataSetRegistrations":[` +
+		`{"dataSet":"ds1","period":"202401","organisationUnit":"ou1","attributeOptionCombo":"aoc","date":"2024-02-01T00:00:00.000","storedBy":"a\"b","completed":true},` +
+		`{"dataSet":"ds1","period":"202402","organisationUnit":"ou2","attributeOptionCombo":"aoc","completed":false,"lastUpdated":"x","extra":[1,2]},` +
+		`{"dataSet":"ds2","period":"2024Q1","organisationUnit":"ou1","attributeOptionCombo":"aoc","completed":null,"storedBy":null}` +
+		`],"pager":{"page":1}}`
+	var want struct {
+		Registrations []*registration `json:"completeDataSetRegistrations"`
+	}
+	if err := json.Unmarshal([]byte(doc), &want); err != nil {
+		t.Fatal(err)
+	}
+	var got []*registration
+	err := readRegistrationSet(strings.NewReader(doc), func(r *registration) error {
+		got = append(got, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(got)
+	b, _ := json.Marshal(want.Registrations)
+	if string(a) != string(b) {
+		t.Errorf("got  %s\nwant %s", a, b)
+	}
+	for i := 1; i < len(doc); i++ {
+		err := readRegistrationSet(strings.NewReader(doc[:i]), func(*registration) error { return nil })
+		if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, errBadJSON) {
+			t.Fatalf("cut at %d: err = %v", i, err)
+		}
+	}
+	for _, bad := range []string{`{"completeDataSetRegistrations":[{"period":1}]}`, `{"completeDataSetRegistrations":[{"completed":"yes"}]}`} {
+		if err := readRegistrationSet(strings.NewReader(bad), func(*registration) error { return nil }); !errors.Is(err, errBadJSON) {
+			t.Errorf("%s: err = %v, want a syntax error", bad, err)
+		}
+	}
+}
+
+// TestReadStringSpecialsAtEveryOffset puts an escape, a quote or a
+// control character at each offset of a long string (the reader skips
+// plain bytes eight at a time).
+func TestReadStringSpecialsAtEveryOffset(t *testing.T) {
+	t.Parallel()
+	for _, special := range []string{`\"`, `\\`, `\n`, `\u00e9`, "\x01"} {
+		for off := 0; off < 20; off++ {
+			raw := strings.Repeat("a", off) + special + strings.Repeat("é", 5)
+			doc := `{"dataValues":[{"dataElement":"d","value":"` + raw + `"}]}`
+			var want struct {
+				Values []struct{ Value string } `json:"dataValues"`
+			}
+			wantErr := json.Unmarshal([]byte(doc), &want) != nil
+			got, err := readAll(t, doc)
+			if wantErr {
+				if !errors.Is(err, errBadJSON) {
+					t.Errorf("%q: err = %v, want a syntax error", raw, err)
+				}
+				continue
+			}
+			if err != nil || len(got) != 1 || got[0].Value != want.Values[0].Value {
+				t.Errorf("%q: got %+v, %v; want %q", raw, got, err, want.Values[0].Value)
+			}
+		}
+	}
+}
+
+// TestFastTimeMillisMatchesTimeDate checks the hand-computed UTC path
+// against time.Date, out-of-range days and times included.
+func TestFastTimeMillisMatchesTimeDate(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"2024-01-09T09:23:53.000", "2024-02-29T23:59:59.999Z", "2023-02-29T00:00:00.000+0000",
+		"2024-12-31T24:00:00.000", "2000-03-01T00:00:00.001+00:00", "1900-01-01T00:00:00.000", "0001-01-01T00:00:00.000",
+		"2099-12-31T23:59:59.999", "2024-01-00T00:00:00.000", "2024-04-31T99:99:99.999", "2024-13-01T00:00:00.000", "1969-12-31T23:59:59.999"} {
+		got, ok := fastTimeMillis(s, time.UTC)
+		if !ok {
+			t.Errorf("%s: not parsed", s)
+			continue
+		}
+		var f [7]int
+		fmt.Sscanf(s[:23], "%4d-%2d-%2dT%2d:%2d:%2d.%3d", &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6])
+		want := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], f[6]*1e6, time.UTC).UnixMilli()
+		if got != want {
+			t.Errorf("%s: %d, want %d", s, got, want)
+		}
+	}
 }

@@ -299,15 +299,27 @@ func (r *Run) execute(ctx context.Context) error {
 	if r.Opts.Dest != nil {
 		r.Report.Dest = Endpoint{Name: r.Opts.Dest.Name(), URL: r.Opts.Dest.BaseURL()}
 	}
-	var err error
-	if r.Source, err = Connect(ctx, RoleSource, r.Opts.Source, false); err != nil {
-		return err
-	}
-	r.Report.Source = r.Source.Endpoint()
+	// Both instances are contacted at once (a few reads each, schemas
+	// included); a source failure is reported first.
 	needImport := !r.VerifyOnly && !r.Opts.DryRun
-	if r.Dest, err = Connect(ctx, RoleDest, r.Opts.Dest, needImport); err != nil {
+	var dest *Instance
+	var destErr error
+	destDone := make(chan struct{})
+	go func() {
+		defer close(destDone)
+		dest, destErr = Connect(ctx, RoleDest, r.Opts.Dest, needImport)
+	}()
+	source, err := Connect(ctx, RoleSource, r.Opts.Source, false)
+	<-destDone
+	if err != nil {
 		return err
 	}
+	r.Source = source
+	r.Report.Source = r.Source.Endpoint()
+	if destErr != nil {
+		return destErr
+	}
+	r.Dest = dest
 	r.Report.Dest = r.Dest.Endpoint()
 	r.Start = r.Source.Info.ServerDate
 	if r.Start.IsZero() {

@@ -113,3 +113,25 @@ func (ix *index) grow(rs *records) {
 		ix.place(rs.at(uint32(i)).key, uint32(i))
 	}
 }
+
+// postings lists, per interned identifier (data element or org unit),
+// the numbers of the records that hold it, in ascending order (records
+// are only ever appended). A query filtered on a few data elements or
+// org units visits their records only, as DHIS2's SQL uses its indexes,
+// instead of every record of the store.
+type postings [][]uint32
+
+func (p *postings) add(id, rec uint32) {
+	if int(id) >= len(*p) {
+		*p = append(*p, make([][]uint32, int(id)+1-len(*p))...)
+	}
+	(*p)[id] = append((*p)[id], rec)
+}
+
+// of returns the records holding id.
+func (p postings) of(id uint32) []uint32 {
+	if int(id) < len(p) {
+		return p[id]
+	}
+	return nil
+}

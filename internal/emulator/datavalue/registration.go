@@ -108,29 +108,49 @@ func (rs *Registrations) List(q RegistrationQuery) []Registration {
 	}
 	byDate := !q.StartDate.IsZero() && !q.EndDate.IsZero()
 	dss, ous := set(q.DataSets), set(q.OrgUnits)
+	// Periods repeat across registrations: each is parsed once.
+	parsed := map[string]period.Period{}
+	parse := func(id string) period.Period {
+		p, ok := parsed[id]
+		if !ok {
+			p = period.MustParse(id)
+			parsed[id] = p
+		}
+		return p
+	}
+	type listed struct {
+		r Registration
+		p period.Period
+	}
 	rs.mu.RLock()
-	var out []Registration
+	var found []listed
 	for _, r := range rs.m {
 		if (dss != nil && !dss[r.DataSet]) || (ous != nil && !ous[r.OrgUnit]) ||
 			(!q.Created.IsZero() && r.Date.Before(q.Created)) {
 			continue
 		}
+		p := parse(r.Period)
 		if len(q.Periods) > 0 || byDate {
-			p := period.MustParse(r.Period)
 			if !periods[r.Period] && !(byDate && p.Within(q.StartDate, q.EndDate)) {
 				continue
 			}
 		}
-		out = append(out, r)
+		found = append(found, listed{r, p})
 	}
 	rs.mu.RUnlock()
-	slices.SortFunc(out, func(a, b Registration) int {
-		pa, pb := period.MustParse(a.Period), period.MustParse(b.Period)
-		return cmp.Or(comparePeriods(pa, pb), cmp.Compare(a.DataSet, b.DataSet),
-			cmp.Compare(a.OrgUnit, b.OrgUnit), cmp.Compare(a.AttributeOptionCombo, b.AttributeOptionCombo))
+	slices.SortFunc(found, func(a, b listed) int {
+		return cmp.Or(comparePeriods(a.p, b.p), cmp.Compare(a.r.DataSet, b.r.DataSet),
+			cmp.Compare(a.r.OrgUnit, b.r.OrgUnit), cmp.Compare(a.r.AttributeOptionCombo, b.r.AttributeOptionCombo))
 	})
-	if q.Limit > 0 && len(out) > q.Limit {
-		out = out[:q.Limit]
+	if q.Limit > 0 && len(found) > q.Limit {
+		found = found[:q.Limit]
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	out := make([]Registration, len(found))
+	for i, f := range found {
+		out[i] = f.r
 	}
 	return out
 }

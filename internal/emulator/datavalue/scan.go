@@ -108,19 +108,30 @@ func (s *Store) match(q Query) []uint32 {
 	if !q.LastUpdated.IsZero() {
 		since = q.LastUpdated.UnixMilli()
 	}
+	keep := func(r *record) bool {
+		return !(r.deleted() && !q.IncludeDeleted) && r.lastUpdated >= since &&
+			des.has(r.de) && pes.has(r.pe) && ous.has(r.ou) && aocs.has(r.aoc)
+	}
 	var out []uint32
-	for c, chunk := range s.recs.chunks {
-		base := c << recShift
-		for j := range chunk {
-			if base+j >= s.recs.n {
-				break
+	if lists := s.candidates(q); lists != nil {
+		for _, list := range lists {
+			for _, n := range list {
+				if keep(s.recs.at(n)) {
+					out = append(out, n)
+				}
 			}
-			r := &chunk[j]
-			if (r.deleted() && !q.IncludeDeleted) || r.lastUpdated < since ||
-				!des.has(r.de) || !pes.has(r.pe) || !ous.has(r.ou) || !aocs.has(r.aoc) {
-				continue
+		}
+	} else {
+		for c, chunk := range s.recs.chunks {
+			base := c << recShift
+			for j := range chunk {
+				if base+j >= s.recs.n {
+					break
+				}
+				if keep(&chunk[j]) {
+					out = append(out, uint32(base+j))
+				}
 			}
-			out = append(out, uint32(base+j))
 		}
 	}
 	uidRank, peRank := s.ranks.get(s)
@@ -154,6 +165,44 @@ func (s *Store) match(q Query) []uint32 {
 }
 
 type sortKey struct{ hi, mid, lo uint64 }
+
+// candidates returns the posting lists holding every record that q can
+// match, from its data element or org unit filter, whichever lists fewer
+// records; nil means every record (no filter on either). Each record
+// holds one data element and one org unit, so the lists are disjoint.
+// The caller holds the read lock.
+func (s *Store) candidates(q Query) [][]uint32 {
+	var best [][]uint32
+	bestSize := -1
+	for _, dim := range [...]struct {
+		ids []string
+		p   postings
+	}{{q.DataElements, s.byDE}, {q.OrgUnits, s.byOU}} {
+		if len(dim.ids) == 0 {
+			continue
+		}
+		var lists [][]uint32
+		size := 0
+		seen := make(map[uint32]bool, len(dim.ids))
+		for _, id := range dim.ids {
+			n, ok := s.uids.lookup(id)
+			if !ok || seen[n] {
+				continue
+			}
+			seen[n] = true
+			list := dim.p.of(n)
+			lists = append(lists, list)
+			size += len(list)
+		}
+		if bestSize < 0 || size < bestSize {
+			best, bestSize = lists, size
+		}
+	}
+	if bestSize >= 0 && best == nil {
+		best = [][]uint32{} // a filter that no record matches
+	}
+	return best
+}
 
 // rankCache holds the sort rank of every interned UID and period, rebuilt
 // when new identifiers appear.

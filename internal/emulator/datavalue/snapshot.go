@@ -122,6 +122,7 @@ func (s *Store) Restore(r io.Reader) error {
 	defer s.mu.Unlock()
 	s.uids, s.users, s.pes = fresh.uids, fresh.users, fresh.pes
 	s.recs, s.idx, s.txt, s.live = fresh.recs, fresh.idx, fresh.txt, fresh.live
+	s.byDE, s.byOU = fresh.byDE, fresh.byOU
 	s.ranks.mu.Lock()
 	s.ranks.uid, s.ranks.period = nil, nil
 	s.ranks.mu.Unlock()

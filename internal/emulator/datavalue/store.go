@@ -33,6 +33,8 @@ type Store struct {
 	pes   periodTable
 	recs  records
 	idx   index
+	byDE  postings // records by data element
+	byOU  postings // records by org unit
 	txt   text
 	live  int
 	ranks rankCache
@@ -190,7 +192,9 @@ func (s *Store) writeAt(rec int64, r record, value, comment string) error {
 	}
 	if old == nil {
 		s.idx.insert(&s.recs, r.key, uint32(s.recs.n))
-		s.recs.add(r)
+		n := s.recs.add(r)
+		s.byDE.add(r.de, n)
+		s.byOU.add(r.ou, n)
 		if !r.deleted() {
 			s.live++
 		}
