@@ -14,9 +14,8 @@ import (
 	"github.com/d2sync/d2sync/internal/store"
 )
 
-// Scopes a run can replicate. Only metadata is implemented by this
-// package so far; the data, tracker and system stages register themselves
-// in stageFor.
+// Scopes a run can replicate: metadata here; data, tracker and all in
+// scopes.go, system in system.go. Each stage registers in stageFor.
 const (
 	ScopeMetadata = "metadata"
 )
@@ -300,16 +299,20 @@ func (r *Run) execute(ctx context.Context) error {
 		r.Report.Dest = Endpoint{Name: r.Opts.Dest.Name(), URL: r.Opts.Dest.BaseURL()}
 	}
 	// Both instances are contacted at once (a few reads each, schemas
-	// included); a source failure is reported first.
-	needImport := !r.VerifyOnly && !r.Opts.DryRun
+	// included when the metadata scope needs them); a source failure is
+	// reported first. The metadata import authority is checked up front
+	// only for runs that import metadata: the other stages check their
+	// own (a data run needs F_DATAVALUE_ADD, not F_METADATA_IMPORT).
+	withMetadata := slices.Contains(r.Opts.Scopes, ScopeMetadata)
+	needImport := !r.VerifyOnly && !r.Opts.DryRun && withMetadata
 	var dest *Instance
 	var destErr error
 	destDone := make(chan struct{})
 	go func() {
 		defer close(destDone)
-		dest, destErr = Connect(ctx, RoleDest, r.Opts.Dest, needImport)
+		dest, destErr = Connect(ctx, RoleDest, r.Opts.Dest, needImport, withMetadata)
 	}()
-	source, err := Connect(ctx, RoleSource, r.Opts.Source, false)
+	source, err := Connect(ctx, RoleSource, r.Opts.Source, false, withMetadata)
 	<-destDone
 	if err != nil {
 		return err

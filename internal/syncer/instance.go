@@ -40,11 +40,13 @@ func (in *Instance) Endpoint() Endpoint {
 var ErrNoImportAuthority = errors.New("the user lacks the authority to import metadata")
 
 // Connect contacts an instance: it reads /api/system/info (which proves
-// the URL serves DHIS2 and the credentials work), /api/me and
-// /api/schemas. With needImport it also checks that the user may import
-// metadata (ALL or F_METADATA_IMPORT), so that a run fails before it reads
-// anything rather than after. Errors name the instance and what to check.
-func Connect(ctx context.Context, role string, c *dhis2.Client, needImport bool) (*Instance, error) {
+// the URL serves DHIS2 and the credentials work), /api/me and, with
+// schemas, /api/schemas (only the metadata scope uses them: about 1 MB
+// that a data or tracker run need not read). With needImport it also
+// checks that the user may import metadata (ALL or F_METADATA_IMPORT), so
+// that a run fails before it reads anything rather than after. Errors
+// name the instance and what to check.
+func Connect(ctx context.Context, role string, c *dhis2.Client, needImport, schemas bool) (*Instance, error) {
 	in := &Instance{Role: role, Client: c}
 	var err error
 	if in.Info, err = c.SystemInfo(ctx); err != nil {
@@ -56,6 +58,9 @@ func Connect(ctx context.Context, role string, c *dhis2.Client, needImport bool)
 	if needImport && !in.Me.CanImportMetadata() {
 		return nil, fmt.Errorf("%s: DHIS2 instance %q (%s): the user %q cannot import metadata: give it a role with the authority F_METADATA_IMPORT (or ALL), or use another user: %w",
 			role, c.Name(), c.BaseURL(), in.Me.Username, ErrNoImportAuthority)
+	}
+	if !schemas {
+		return in, nil
 	}
 	if in.Schemas, err = FetchSchemas(ctx, c); err != nil {
 		return nil, fmt.Errorf("%s: %w", role, err)

@@ -136,7 +136,7 @@ func TestSelectiveRuns(t *testing.T) {
 
 func mustConnect(t *testing.T, p *pair) *Instance {
 	t.Helper()
-	in, err := Connect(t.Context(), RoleSource, p.srcCl, false)
+	in, err := Connect(t.Context(), RoleSource, p.srcCl, false, true)
 	if err != nil {
 		t.Fatal(err)
 	}
