@@ -139,6 +139,10 @@ func (stg systemStage) Run(ctx context.Context, r *Run) error {
 		// uses.
 		s.filesPending = nil
 		s.stage = st
+		// Its time is that of this pass: the copies the metadata chunks
+		// needed were made (and timed) within the metadata stage, and the
+		// stages in between are not this one's.
+		st.StartedAt = r.Opts.Now()
 		err := s.runParts(ctx, []sysPart{
 			{partFiles, s.prepareFiles},
 			{partIcons, s.syncIcons},
