@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -620,5 +621,33 @@ func TestStreamAcceptsNonJSONBodies(t *testing.T) {
 		if err != nil || string(got) != v[1] {
 			t.Errorf("%s: got %q, %v", name, got, err)
 		}
+	}
+}
+
+// TestCancelCauseErrorIsNotModified: a caller (the sync engine) cancels
+// the context of all its requests with the *Error that stopped one of
+// them. The calls in flight fail with that cause and must not write their
+// own details (attempts, unknown outcome) into the shared error.
+func TestCancelCauseErrorIsNotModified(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // the server notices the client leaving only once the body is read
+		<-r.Context().Done()
+	}, nil)
+	cause := &Error{Instance: "other", Op: "import data values", Kind: KindServer, HTTPStatus: 503, Attempts: 4}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	go func() { time.Sleep(20 * time.Millisecond); cancel(cause) }()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			body := JSONBody(map[string]any{"dataValues": []any{}})
+			if _, err := b.client.ImportDataValues(ctx, body, nil); err == nil {
+				t.Error("import succeeded on a canceled context")
+			}
+		})
+	}
+	wg.Wait()
+	if cause.Attempts != 4 || cause.UnknownOutcome {
+		t.Errorf("the cancel cause was modified by the calls it stopped: %+v", *cause)
 	}
 }

@@ -75,6 +75,11 @@ func (c *Client) send(ctx context.Context, cl *call, handle func(*http.Response)
 				return nil, attempt, herr
 			}
 		}
+		// e may be shared: a context canceled with another call's *Error
+		// as its cause hands that same error to every call in flight.
+		// This call's details go on its own copy.
+		own := *e
+		e = &own
 		e.Attempts = attempt
 		if cl.write() && ((sent && mayHaveApplied(e)) || e.UnknownOutcome) {
 			maybeApplied = true

@@ -117,7 +117,10 @@ type streamRun struct {
 
 // runStream processes one stream from its checkpoint.
 func (d *dataRun) runStream(ctx context.Context, s *dataStream) error {
-	sr := &streamRun{d: d, s: s, cp: dataCheckpoint{Plan: d.plan, GenStart: d.genStart}}
+	d.mu.Lock() // resumed moves genStart while other streams start
+	genStart := d.genStart
+	d.mu.Unlock()
+	sr := &streamRun{d: d, s: s, cp: dataCheckpoint{Plan: d.plan, GenStart: genStart}}
 	sr.cc = chunkCompare{cmp: &d.cmp, des: s.ds.elements}
 	if d.writes {
 		var cp dataCheckpoint
