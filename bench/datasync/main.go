@@ -273,10 +273,12 @@ func run(seed, version string, reps int, bin, raw string, tracker bool) error {
 			if !tracker {
 				return nil
 			}
+			c0 = emuCPU(b)
 			tr, err := sync(bin, src.url, b.url, "tracker", dir)
 			if err != nil {
 				return err
 			}
+			trkEmuCPU := emuCPU(b) - c0
 			if st := tr.report["status"]; st != "SUCCESS" {
 				return fmt.Errorf("tracker sync status %v", st)
 			}
@@ -285,6 +287,8 @@ func run(seed, version string, reps int, bin, raw string, tracker bool) error {
 			trks = append(trks, tr.wall)
 			trkRSS = max(trkRSS, tr.maxRSS)
 			fmt.Printf("rep %d: d2sync tracker %.2fs (%d objects, %d tracked entities, peak RSS %d MB)\n", rep, tr.wall.Seconds(), trkObjects, tes, tr.maxRSS/1024)
+			fmt.Printf("rep %d: CPU time: d2sync tracker: sync process %.2fs + emulators %.2fs = %.2fs\n",
+				rep, tr.cpu.Seconds(), trkEmuCPU.Seconds(), (tr.cpu + trkEmuCPU).Seconds())
 			return nil
 		}()
 		if err != nil {

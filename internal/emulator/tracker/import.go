@@ -46,6 +46,7 @@ func (s *Store) Import(b *Bundle, cat Catalog, p ImportParams) *Report {
 	p = p.withDefaults()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.gen++
 	start := time.Now()
 	im := &importer{s: s, cat: cat, p: p, b: b, now: s.now(), bad: map[string]bool{}, acts: map[string]action{},
 		enSeen: map[string][]*Enrollment{}, evSeen: map[string]bool{},

@@ -1,6 +1,7 @@
 package tracker
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -77,20 +78,10 @@ func (s *Store) Find(q Query, cat Catalog, shape Shape, f *Fields) (*Result, err
 		return nil, err
 	}
 	r := &renderer{s: s, cat: cat, old: shape == ShapeOld, includeDeleted: q.IncludeDeleted}
-	var items []obj
-	switch q.Kind {
-	case KindTrackedEntity:
-		items = s.matchTEs(q, m)
-	case KindEnrollment:
-		items = s.matchEnrollments(q, m)
-	case KindEvent:
-		items = s.matchEvents(q, m)
-	case KindRelationship:
-		items = s.matchRels(q)
-	default:
-		return nil, fmt.Errorf("query: unknown tracker kind %q", q.Kind)
+	items, err := s.matches(q, m)
+	if err != nil {
+		return nil, err
 	}
-	sortObjs(items, q.Order)
 	res := &Result{Total: len(items), Page: 1, PageSize: len(items)}
 	if !q.NoPaging {
 		res.Page, res.PageSize = max(q.Page, 1), q.PageSize
@@ -109,11 +100,53 @@ func (s *Store) Find(q Query, cat Catalog, shape Shape, f *Fields) (*Result, err
 	return res, nil
 }
 
+// matches returns every object of a query in its order. A paged query's
+// matches are kept until the store or the catalog changes, so reading
+// the next page of a listing does not match the whole store again; the
+// caller holds the read lock.
+func (s *Store) matches(q Query, m *matcher) ([]obj, error) {
+	var ck string
+	idx, cacheable := m.cat.(*Index)
+	if cacheable && !q.NoPaging && !s.scanOnly {
+		ck = q.cacheKey()
+		if items, ok := s.qcache.get(s.gen, idx, ck); ok {
+			return items, nil
+		}
+	}
+	items, err := s.match(q, m)
+	if err != nil {
+		return nil, err
+	}
+	if ck != "" {
+		s.qcache.put(s.gen, idx, ck, items)
+	}
+	return items, nil
+}
+
+// match runs a query over the store (or the objects an index names).
+func (s *Store) match(q Query, m *matcher) ([]obj, error) {
+	var items []obj
+	switch q.Kind {
+	case KindTrackedEntity:
+		items = s.matchTEs(q, m)
+	case KindEnrollment:
+		items = s.matchEnrollments(q, m)
+	case KindEvent:
+		items = s.matchEvents(q, m)
+	case KindRelationship:
+		items = s.matchRels(q)
+	default:
+		return nil, fmt.Errorf("query: unknown tracker kind %q", q.Kind)
+	}
+	sortObjs(items, q.Order)
+	return items, nil
+}
+
 // obj is a stored object being queried.
 type obj struct {
-	st     *Stamps
-	times  map[string]*time.Time
-	render func(r *renderer, f *Fields) map[string]any
+	st                                  *Stamps
+	enrolledAt, occurredAt, scheduledAt *time.Time
+	render                              func(r *renderer, f *Fields) map[string]any
 }
 
 func sortObjs(items []obj, order []Order) {
@@ -152,7 +185,16 @@ func fieldTime(o obj, field string) time.Time {
 	case "updatedAt":
 		return o.st.UpdatedAt
 	}
-	if t := o.times[field]; t != nil {
+	var t *time.Time
+	switch field {
+	case "enrolledAt":
+		t = o.enrolledAt
+	case "occurredAt":
+		t = o.occurredAt
+	case "scheduledAt":
+		t = o.scheduledAt
+	}
+	if t != nil {
 		return *t
 	}
 	return time.Time{}
@@ -277,7 +319,7 @@ func inRange(t *time.Time, after, before *time.Time) bool {
 
 func (s *Store) matchTEs(q Query, m *matcher) []obj {
 	var out []obj
-	for _, te := range s.teOrder {
+	for _, te := range candidates(s.teOrder, s.uidsToVisit(q), s.tes, func(te *TrackedEntity) uint64 { return te.seq }) {
 		if !m.common(te.UID, &te.Stamps) {
 			continue
 		}
@@ -315,7 +357,7 @@ func (s *Store) programEnrollment(te, program, status string) *Enrollment {
 
 func (s *Store) matchEnrollments(q Query, m *matcher) []obj {
 	var out []obj
-	for _, en := range s.enOrder {
+	for _, en := range candidates(s.enOrder, s.uidsToVisit(q), s.enrollments, func(en *Enrollment) uint64 { return en.seq }) {
 		if !m.common(en.UID, &en.Stamps) || (q.Program != "" && en.Program != q.Program) ||
 			(q.TrackedEntity != "" && en.TrackedEntity != q.TrackedEntity) || (q.Status != "" && en.Status != q.Status) ||
 			!inRange(en.EnrolledAt, q.OccurredAfter, q.OccurredBefore) || !m.ouMatch(en.OrgUnit) {
@@ -326,7 +368,7 @@ func (s *Store) matchEnrollments(q Query, m *matcher) []obj {
 				continue
 			}
 		}
-		out = append(out, obj{st: &en.Stamps, times: map[string]*time.Time{"enrolledAt": en.EnrolledAt, "occurredAt": en.OccurredAt},
+		out = append(out, obj{st: &en.Stamps, enrolledAt: en.EnrolledAt, occurredAt: en.OccurredAt,
 			render: func(r *renderer, f *Fields) map[string]any { return r.enrollment(en, f) }})
 	}
 	return out
@@ -334,13 +376,13 @@ func (s *Store) matchEnrollments(q Query, m *matcher) []obj {
 
 func (s *Store) matchEvents(q Query, m *matcher) []obj {
 	var out []obj
-	for _, ev := range s.evOrder {
+	for _, ev := range candidates(s.evOrder, s.uidsToVisit(q), s.events, func(ev *Event) uint64 { return ev.seq }) {
 		if !m.common(ev.UID, &ev.Stamps) || (q.Program != "" && ev.Program != q.Program) ||
 			(q.ProgramStage != "" && ev.ProgramStage != q.ProgramStage) || (q.TrackedEntity != "" && ev.TrackedEntity != q.TrackedEntity) ||
 			(q.Status != "" && ev.Status != q.Status) || !inRange(ev.OccurredAt, q.OccurredAfter, q.OccurredBefore) || !m.ouMatch(ev.OrgUnit) {
 			continue
 		}
-		out = append(out, obj{st: &ev.Stamps, times: map[string]*time.Time{"occurredAt": ev.OccurredAt, "scheduledAt": ev.ScheduledAt},
+		out = append(out, obj{st: &ev.Stamps, occurredAt: ev.OccurredAt, scheduledAt: ev.ScheduledAt,
 			render: func(r *renderer, f *Fields) map[string]any { return r.event(ev, f) }})
 	}
 	return out
@@ -394,4 +436,31 @@ func (s *Store) Get(k Kind, uid string, cat Catalog, shape Shape, f *Fields, inc
 		return nil, false
 	}
 	return f.Apply(out), true
+}
+
+// uidsToVisit returns the UIDs a query names, nil to visit every object.
+func (s *Store) uidsToVisit(q Query) []string {
+	if s.scanOnly {
+		return nil
+	}
+	return q.UIDs
+}
+
+// candidates returns the objects a query must look at, in store order:
+// all of them, or only those it names by UID (when it names fewer than
+// the store holds).
+func candidates[T any](all []T, uids []string, byUID map[string]T, seq func(T) uint64) []T {
+	if len(uids) == 0 || len(uids) >= len(all) {
+		return all
+	}
+	out := make([]T, 0, len(uids))
+	seen := make(map[string]bool, len(uids))
+	for _, u := range uids {
+		if o, ok := byUID[u]; ok && !seen[u] {
+			seen[u] = true
+			out = append(out, o)
+		}
+	}
+	slices.SortFunc(out, func(a, b T) int { return cmp.Compare(seq(a), seq(b)) })
+	return out
 }

@@ -42,6 +42,7 @@ func (s *Store) Restore(r io.Reader) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.gen++
 	s.reset()
 	for _, te := range snap.TrackedEntities {
 		s.insertTE(te)

@@ -25,6 +25,9 @@ type Store struct {
 	opts Options
 
 	mu          sync.RWMutex
+	gen         uint64 // moves on every write (under mu), invalidating qcache
+	qcache      queryCache
+	scanOnly    bool // tests: every query scans the store, uncached
 	seq         uint64
 	tes         map[string]*TrackedEntity
 	enrollments map[string]*Enrollment
