@@ -263,33 +263,7 @@ func (d *dataRun) runStreams(ctx context.Context) error {
 	d.log(slog.LevelInfo, "data.plan", fmt.Sprintf("%d data sets, %d streams (data set × org unit subtree), %d workers",
 		len(d.sets), len(streams), d.opts.Workers))
 	d.probeEmpty(ctx)
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	work := make(chan *dataStream)
-	var wg sync.WaitGroup
-	for range d.opts.Workers {
-		wg.Go(func() {
-			for s := range work {
-				if err := d.runStream(ctx, s); err != nil {
-					cancel(fmt.Errorf("stream %s: %w", s.name, err))
-				}
-			}
-		})
-	}
-feed:
-	for _, s := range streams {
-		select {
-		case work <- s:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(work)
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil && ctx.Err() != nil {
-		return err
-	}
-	return nil
+	return runPool(ctx, d.opts.Workers, streams, func(s *dataStream) string { return s.name }, d.runStream)
 }
 
 // tally returns the tally of a data set (the caller holds d.mu).

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/d2sync/d2sync/internal/transform"
@@ -77,33 +76,7 @@ func (t *trackerRun) runPhase(ctx context.Context, kind string) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	work := make(chan *trkStream)
-	var wg sync.WaitGroup
-	for range t.opts.Workers {
-		wg.Go(func() {
-			for s := range work {
-				if err := t.runStream(ctx, s); err != nil {
-					cancel(fmt.Errorf("stream %s: %w", s.name, err))
-				}
-			}
-		})
-	}
-feed:
-	for _, s := range streams {
-		select {
-		case work <- s:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(work)
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil && ctx.Err() != nil {
-		return err
-	}
-	return nil
+	return runPool(ctx, t.opts.Workers, streams, func(s *trkStream) string { return s.name }, t.runStream)
 }
 
 // trkCheckpoint is the JSON cursor of a tracker stream.
